@@ -1,0 +1,1 @@
+"""Users, roles scoped to municipalities, sessions, API tokens and permissions."""

@@ -1,0 +1,70 @@
+"""Users, role assignments, API tokens and login attempts (throttling lives in the database)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.enums import Role, enum_check
+from app.timeutil import utcnow
+
+
+class User(SQLModel, table=True):
+    """A person signing in; ``user`` is reserved in PostgreSQL, hence the table name."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True)
+    display_name: str = Field(max_length=120)
+    email: str = Field(default="", max_length=200)
+    password_hash: str = Field(default="", max_length=255)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    version: int = Field(default=1)
+
+
+class RoleAssignment(SQLModel, table=True):
+    """A role held by a user, scoped to a municipality (none for the IKZ-wide admin role)."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "municipality_id"),
+        enum_check("role", Role),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    role: str = Field(max_length=20)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
+
+
+class ApiToken(SQLModel, table=True):
+    """API token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str = Field(default="", max_length=120)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed login, kept so that every worker sees the same throttling window."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "attempted_at"),
+        Index("ix_login_attempt_address_at", "client_address", "attempted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80)
+    client_address: str = Field(max_length=64)
+    attempted_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

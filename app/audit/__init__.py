@@ -1,0 +1,1 @@
+"""Append-only change log written by one session-event mechanism."""

@@ -1,0 +1,60 @@
+"""Application settings, read from the environment (prefix ``IKZ_``) and an optional ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105 - refused in production
+DEFAULT_DEMO_PASSWORD = "demo-passwort"  # noqa: S105 - demo users are refused in production
+
+
+def _default_database_url() -> str:
+    var = Path.cwd() / "var"
+    return f"sqlite:///{var / 'ikz.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """All knobs of the application. Names are part of the contract (DESIGN.md §5)."""
+
+    model_config = SettingsConfigDict(env_prefix="IKZ_", env_file=".env", extra="ignore")
+
+    database_url: str = ""
+    secret_key: str = DEFAULT_SECRET_KEY
+    env: Literal["development", "production"] = "development"
+    demo_password: str = DEFAULT_DEMO_PASSWORD
+    session_idle_minutes: int = 60
+    login_max_failures: int = 10
+    login_window_minutes: int = 15
+    log_level: str = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or _default_database_url()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the settings are unsafe for the chosen environment."""
+
+
+def check_production_settings(settings: Settings) -> None:
+    """Refuse to run a production instance with the well-known development secret."""
+    if settings.is_production and settings.secret_key == DEFAULT_SECRET_KEY:
+        raise ConfigurationError(
+            "IKZ_SECRET_KEY ist nicht gesetzt: im Produktivbetrieb ist der Standardschlüssel "
+            "nicht erlaubt."
+        )
+    if settings.is_production and len(settings.secret_key) < 32:
+        raise ConfigurationError("IKZ_SECRET_KEY muss im Produktivbetrieb mindestens 32 Zeichen haben.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

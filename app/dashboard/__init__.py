@@ -1,0 +1,1 @@
+"""Dashboards for the heads of administration."""

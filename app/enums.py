@@ -1,0 +1,130 @@
+"""Enumerations shared by models, services, API and templates.
+
+Values are stored as plain strings guarded by CHECK constraints (portable between SQLite and
+PostgreSQL, no native enum types to migrate); the German labels live next to the values.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint
+
+
+class MunicipalityKind(StrEnum):
+    stadt = "Stadt"
+    gemeinde = "Gemeinde"
+
+
+class Priority(StrEnum):
+    hoch = "hoch"
+    mittel = "mittel"
+    niedrig = "niedrig"
+
+
+class MeasureStatus(StrEnum):
+    geplant = "geplant"
+    in_umsetzung = "in_umsetzung"
+    abgeschlossen = "abgeschlossen"
+    zurueckgestellt = "zurueckgestellt"
+    verworfen = "verworfen"
+
+
+class TrafficLight(StrEnum):
+    gruen = "gruen"
+    gelb = "gelb"
+    rot = "rot"
+
+
+class ApprovalResult(StrEnum):
+    zugestimmt = "zugestimmt"
+    abgelehnt = "abgelehnt"
+    vertagt = "vertagt"
+
+
+class CostKeyKind(StrEnum):
+    equal = "equal"
+    population = "population"
+    custom = "custom"
+
+
+class CostCategory(StrEnum):
+    software = "software"
+    hardware = "hardware"
+    dienstleistung = "dienstleistung"
+    personal = "personal"
+    schulung = "schulung"
+    betrieb = "betrieb"
+
+
+class BudgetKind(StrEnum):
+    investiv = "investiv"
+    konsumtiv = "konsumtiv"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    digital = "digital"
+    hauptamt = "hauptamt"
+    finanzen = "finanzen"
+    leser = "leser"
+
+
+class AuditAction(StrEnum):
+    insert = "insert"
+    update = "update"
+    delete = "delete"
+
+
+LABELS: dict[str, str] = {
+    # status
+    "geplant": "geplant",
+    "in_umsetzung": "in Umsetzung",
+    "abgeschlossen": "abgeschlossen",
+    "zurueckgestellt": "zurückgestellt",
+    "verworfen": "verworfen",
+    # traffic light
+    "gruen": "Grün – im Plan",
+    "gelb": "Gelb – gefährdet",
+    "rot": "Rot – kritisch",
+    # priority
+    "hoch": "hoch (sofort)",
+    "mittel": "mittel (binnen 2 Jahren)",
+    "niedrig": "niedrig (binnen 4 Jahren)",
+    # approval
+    "zugestimmt": "zugestimmt",
+    "abgelehnt": "abgelehnt",
+    "vertagt": "vertagt",
+    # cost key
+    "equal": "zu gleichen Teilen",
+    "population": "nach Einwohnerzahl",
+    "custom": "individuelle Anteile",
+    # cost category
+    "software": "Software/Lizenzen",
+    "hardware": "Hardware",
+    "dienstleistung": "Dienstleistung/Beratung",
+    "personal": "Personal",
+    "schulung": "Schulung",
+    "betrieb": "Betrieb/Wartung",
+    # kind
+    "investiv": "investiv",
+    "konsumtiv": "konsumtiv",
+    # roles
+    "admin": "IKZ-Koordination",
+    "digital": "Digitalisierungsbeauftragte",
+    "hauptamt": "Hauptamtsleitung",
+    "finanzen": "Finanzen/Kämmerei",
+    "leser": "Leser",
+}
+
+
+def label(value: object) -> str:
+    """German label of an enumeration value (falls back to the value itself)."""
+    key = value.value if isinstance(value, StrEnum) else str(value)
+    return LABELS.get(key, key)
+
+
+def enum_check(column: str, enum: type[StrEnum], name: str | None = None) -> CheckConstraint:
+    """CHECK constraint that restricts ``column`` to the values of ``enum``."""
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=name or f"{column}_valid")

@@ -1,0 +1,1 @@
+"""Budget lines, cost keys, funding programmes and grants, Haushalt mapping and export."""

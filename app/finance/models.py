@@ -1,0 +1,151 @@
+"""Tables of the finance domain. Every amount is an integer number of cents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.enums import BudgetKind, CostCategory, enum_check
+
+
+class BudgetLine(SQLModel, table=True):
+    """Budgetposition of a measure for one year, cost category and kind."""
+
+    __tablename__ = "budget_line"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "year", "category", "kind"),
+        enum_check("category", CostCategory),
+        enum_check("kind", BudgetKind),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_plausible"),
+        CheckConstraint("planned_cents >= 0", name="planned_non_negative"),
+        CheckConstraint(
+            "approved_cents IS NULL OR approved_cents >= 0", name="approved_non_negative"
+        ),
+        CheckConstraint("actual_cents IS NULL OR actual_cents >= 0", name="actual_non_negative"),
+        Index("ix_budget_line_year_measure", "year", "measure_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    year: int
+    category: str = Field(max_length=20)
+    kind: str = Field(max_length=10)
+    planned_cents: int = Field(default=0, sa_type=BigInteger)
+    approved_cents: int | None = Field(default=None, sa_type=BigInteger)
+    actual_cents: int | None = Field(default=None, sa_type=BigInteger)
+    note: str = Field(default="", max_length=255)
+    version: int = Field(default=1)
+
+
+class FundingProgramme(SQLModel, table=True):
+    """Förderprogramm such as "Starke Heimat Hessen"."""
+
+    __tablename__ = "funding_programme"
+    __table_args__ = (
+        CheckConstraint("default_rate_bp BETWEEN 0 AND 10000", name="rate_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True)
+    name: str = Field(max_length=200)
+    provider: str = Field(default="", max_length=200)
+    legal_basis: str = Field(default="", max_length=200)
+    default_rate_bp: int = Field(default=0)
+    description: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1)
+
+
+class Grant(SQLModel, table=True):
+    """Zuwendung: a funding notice (Bewilligungsbescheid) for one or more measures."""
+
+    __tablename__ = "grant_award"
+    __table_args__ = (
+        CheckConstraint("rate_bp BETWEEN 0 AND 10000", name="rate_range"),
+        CheckConstraint("eligible_cents >= 0", name="eligible_non_negative"),
+        CheckConstraint("max_cents >= 0", name="max_non_negative"),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="funding_programme.id", index=True)
+    notice_number: str = Field(max_length=80, unique=True)
+    notice_date: date
+    title: str = Field(max_length=200)
+    period_start: date
+    period_end: date
+    eligible_cents: int = Field(sa_type=BigInteger)
+    rate_bp: int
+    max_cents: int = Field(sa_type=BigInteger)
+    applicant_municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    version: int = Field(default=1)
+
+
+class GrantMeasure(SQLModel, table=True):
+    """Link between a grant and a measure it covers."""
+
+    __tablename__ = "grant_measure"
+
+    grant_id: int = Field(foreign_key="grant_award.id", primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True, index=True)
+
+
+class Drawdown(SQLModel, table=True):
+    """Mittelabruf: money requested from a grant, and when it arrived."""
+
+    __tablename__ = "drawdown"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    grant_id: int = Field(foreign_key="grant_award.id", index=True)
+    requested_on: date
+    amount_cents: int = Field(sa_type=BigInteger)
+    received_on: date | None = None
+    version: int = Field(default=1)
+
+
+class ProofOfUse(SQLModel, table=True):
+    """Verwendungsnachweis: due date and the date it was submitted."""
+
+    __tablename__ = "proof_of_use"
+
+    id: int | None = Field(default=None, primary_key=True)
+    grant_id: int = Field(foreign_key="grant_award.id", index=True)
+    title: str = Field(default="Verwendungsnachweis", max_length=200)
+    due_on: date
+    submitted_on: date | None = None
+    version: int = Field(default=1)
+
+
+class HaushaltMapping(SQLModel, table=True):
+    """Where a municipality books a cost category and kind: Produkt and Sachkonto."""
+
+    __tablename__ = "haushalt_mapping"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "category", "kind"),
+        enum_check("category", CostCategory),
+        enum_check("kind", BudgetKind),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    category: str = Field(max_length=20)
+    kind: str = Field(max_length=10)
+    produkt: str = Field(max_length=40)
+    sachkonto: str = Field(max_length=40)
+    version: int = Field(default=1)
+
+
+class InvestmentNumber(SQLModel, table=True):
+    """Investitionsnummer a municipality gives a measure for its investive lines."""
+
+    __tablename__ = "investment_number"
+    __table_args__ = (UniqueConstraint("measure_id", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    number: str = Field(max_length=40)
+    note: str = Field(default="", sa_type=Text)
+    version: int = Field(default=1)

@@ -1,0 +1,36 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.audit import listener
+from app.config import check_production_settings, get_settings
+from app.pages import router as pages_router
+from app.portfolio.api import router as portfolio_api
+from app.portfolio.routes import router as portfolio_routes
+from app.resources import STATIC_DIR
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    check_production_settings(settings)
+    listener.install()
+    app = FastAPI(
+        title="IKZ-Portfolio API",
+        version=__version__,
+        description=(
+            "Maßnahmen, Statusberichte und Budgets der gemeinsamen Digitalstrategie von Erbach, "
+            "Michelstadt, Oberzent und Brombachtal."
+        ),
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.include_router(pages_router)
+    app.include_router(portfolio_routes)
+    app.include_router(portfolio_api)
+    return app

@@ -1,0 +1,1 @@
+"""Strategy, action fields, measures, plans, milestones, status reports and approvals."""

@@ -1,0 +1,96 @@
+"""Portfolio use cases. Keyword-only, take the session, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.errors import NotFound
+from app.portfolio import queries
+from app.portfolio.models import ActionField, Measure, Municipality, StatusReport, Strategy
+from app.portfolio.schemas import ActionFieldRef, MeasurePublic, StatusReportPublic
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the start page shows."""
+
+    strategy: Strategy | None
+    municipalities: Sequence[Municipality]
+    fields: list[tuple[ActionField, list[Measure]]]
+
+
+def overview(*, session: Session) -> Overview:
+    strategy = queries.current_strategy(session)
+    munis = queries.municipalities(session)
+    if strategy is None or strategy.id is None:
+        return Overview(strategy=strategy, municipalities=munis, fields=[])
+    fields = queries.action_fields(session, strategy.id)
+    by_field: dict[int, list[Measure]] = {int(f.id): [] for f in fields if f.id is not None}
+    for measure in queries.measures(session):
+        if measure.action_field_id in by_field:
+            by_field[measure.action_field_id].append(measure)
+    return Overview(
+        strategy=strategy,
+        municipalities=munis,
+        fields=[(f, by_field.get(int(f.id or 0), [])) for f in fields],
+    )
+
+
+def _report_public(report: StatusReport | None) -> StatusReportPublic | None:
+    if report is None or report.id is None:
+        return None
+    return StatusReportPublic(
+        id=report.id,
+        reported_at=report.reported_at,
+        status=report.status,  # type: ignore[arg-type]
+        progress=report.progress,
+        traffic_light=report.traffic_light,  # type: ignore[arg-type]
+        summary=report.summary,
+        next_steps=report.next_steps,
+        author=report.author_name,
+    )
+
+
+def _public(
+    measures: Sequence[Measure], session: Session
+) -> list[MeasurePublic]:
+    ids = [int(m.id) for m in measures if m.id is not None]
+    fields = queries.action_fields_by_id(session)
+    slugs = queries.municipality_slugs_by_id(session)
+    participants = queries.participant_slugs(session, ids)
+    reports = queries.latest_reports(session, ids)
+    result = []
+    for measure in measures:
+        field = fields[measure.action_field_id]
+        result.append(
+            MeasurePublic(
+                code=measure.code,
+                title=measure.title,
+                action_field=ActionFieldRef(code=field.code, title=field.title),
+                priority=measure.priority,  # type: ignore[arg-type]
+                status=measure.status,  # type: ignore[arg-type]
+                progress=measure.progress,
+                traffic_light=measure.traffic_light,  # type: ignore[arg-type]
+                lead=slugs[measure.lead_municipality_id],
+                participants=participants.get(int(measure.id or 0), []),
+                example=measure.example,
+                archived=measure.archived,
+                version=measure.version,
+                latest_status_report=_report_public(reports.get(int(measure.id or 0))),
+            )
+        )
+    return result
+
+
+def list_measures_public(*, session: Session) -> list[MeasurePublic]:
+    return _public(queries.measures(session), session)
+
+
+def get_measure_public(*, session: Session, code: str) -> MeasurePublic:
+    measure = queries.measure_by_code(session, code)
+    if measure is None:
+        raise NotFound(f"Die Maßnahme {code} gibt es nicht.")
+    return _public([measure], session)[0]

@@ -1,0 +1,88 @@
+"""Rendering: one template per page, the named block for htmx requests, the page otherwise."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from app import formatting
+from app.enums import LABELS, label
+from app.resources import STATIC_DIR, resource_dir
+
+templates = Jinja2Blocks(directory=str(resource_dir("templates")))
+env = templates.env
+env.globals.update(label=label, LABELS=LABELS)
+env.filters.update(
+    date=formatting.fmt_date,
+    datetime=formatting.fmt_datetime,
+    money=formatting.fmt_money,
+    amount=formatting.fmt_amount,
+    number=formatting.fmt_number,
+    percent_bp=formatting.fmt_percent_bp,
+    label=label,
+)
+
+
+@lru_cache(maxsize=256)
+def _asset_hash(path: str) -> str:
+    file = STATIC_DIR / path
+    if not file.is_file():
+        return "0"
+    return hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+
+
+def static_url(path: str) -> str:
+    """URL of a static asset with a content hash, so browsers may cache it for long."""
+    return f"/static/{path}?v={_asset_hash(path)}"
+
+
+env.globals["static_url"] = static_url
+
+
+def is_htmx_partial(request: Request) -> bool:
+    """An htmx request that wants a fragment (not boosted, not a history restore)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    block: str | None = "content",
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` whole, or only ``block`` when htmx asks for a fragment."""
+    data: dict[str, Any] = {
+        "request": request,
+        "current_user": getattr(request.state, "user", None),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "request_id": getattr(request.state, "request_id", ""),
+    }
+    if context:
+        data.update(context)
+    response_headers = {"Vary": "HX-Request"}
+    if headers:
+        response_headers.update(headers)
+    if block and is_htmx_partial(request):
+        response: HTMLResponse = templates.TemplateResponse(
+            request, template, data, block_name=block, status_code=status_code,
+            headers=response_headers,
+        )
+    else:
+        response = templates.TemplateResponse(
+            request, template, data, status_code=status_code, headers=response_headers
+        )
+    return response

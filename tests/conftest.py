@@ -1,0 +1,93 @@
+"""Test fixtures: real migrations, seeded once, one rolled-back transaction per test.
+
+The suite runs on a temporary SQLite file, or on PostgreSQL when ``IKZ_TEST_DATABASE_URL`` is
+set (CI does both).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="ikz-test-"))
+TEST_DATABASE_URL = os.environ.get("IKZ_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+os.environ["IKZ_DATABASE_URL"] = TEST_DATABASE_URL
+os.environ.setdefault("IKZ_ENV", "development")
+os.environ.setdefault("IKZ_SECRET_KEY", "test-secret-key-for-the-suite-only-0123456789")
+
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Connection, Engine  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app.db import get_engine  # noqa: E402
+from app.deps import get_session  # noqa: E402
+
+
+def _reset_database(engine: Engine) -> None:
+    """Start from an empty database (PostgreSQL keeps tables between runs)."""
+    from app.migrate import downgrade
+
+    if engine.dialect.name == "postgresql":
+        downgrade(TEST_DATABASE_URL, "base")
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    from app.audit import listener
+    from app.migrate import upgrade
+
+    listener.install()
+    engine = get_engine()
+    _reset_database(engine)
+    upgrade(TEST_DATABASE_URL)
+    from app.seed import run_seed
+
+    run_seed(engine=engine, demo_users=True)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            yield conn
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    """A session inside the test's transaction; its commits only release savepoints."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def app(session: Session):  # type: ignore[no-untyped-def]
+    from app.main import create_app
+
+    application = create_app()
+
+    def _session() -> Iterator[Session]:
+        # Same unit of work as app.deps.get_session; commit only releases a savepoint here.
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = _session
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client

@@ -7,7 +7,9 @@ from rich.console import Console
 
 from app.config import get_settings
 
-app = typer.Typer(help="IKZ-Portfolio: Verwaltung der gemeinsamen Digitalstrategie.", no_args_is_help=True)
+app = typer.Typer(
+    help="IKZ-Portfolio: Verwaltung der gemeinsamen Digitalstrategie.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 console = Console()

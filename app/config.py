@@ -52,7 +52,9 @@ def check_production_settings(settings: Settings) -> None:
             "nicht erlaubt."
         )
     if settings.is_production and len(settings.secret_key) < 32:
-        raise ConfigurationError("IKZ_SECRET_KEY muss im Produktivbetrieb mindestens 32 Zeichen haben.")
+        raise ConfigurationError(
+            "IKZ_SECRET_KEY muss im Produktivbetrieb mindestens 32 Zeichen haben."
+        )
 
 
 @lru_cache

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -75,3 +76,16 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+class Versioned:
+    """Optimistic locking for tables people edit.
+
+    SQLAlchemy adds ``WHERE version = <loaded>`` to every UPDATE and bumps the column, so two
+    concurrent edits can never both win; services compare the version a form was based on first
+    and answer 409 with the current values.
+    """
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app import formatting
@@ -76,13 +76,19 @@ def render(
     response_headers = {"Vary": "HX-Request"}
     if headers:
         response_headers.update(headers)
+    response: Response
     if block and is_htmx_partial(request):
-        response: HTMLResponse = templates.TemplateResponse(
-            request, template, data, block_name=block, status_code=status_code,
+        response = templates.TemplateResponse(
+            request,
+            template,
+            data,
+            block_name=block,
+            status_code=status_code,
             headers=response_headers,
         )
     else:
         response = templates.TemplateResponse(
             request, template, data, status_code=status_code, headers=response_headers
         )
+    assert isinstance(response, HTMLResponse)
     return response

@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.db import Versioned
 from app.enums import Role, enum_check
 from app.timeutil import utcnow
 
 
-class User(SQLModel, table=True):
+class User(Versioned, SQLModel, table=True):
     """A person signing in; ``user`` is reserved in PostgreSQL, hence the table name."""
 
     __tablename__ = "user_account"

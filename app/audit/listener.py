@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, attributes
+from sqlmodel import col
 
 from app.audit.models import AuditEvent
 from app.context import request_id_var
@@ -49,7 +50,7 @@ def _measure_id(session: Session, obj: Any) -> int | None:
         from app.portfolio.models import ProjectPlan
 
         row = session.connection().execute(
-            select(ProjectPlan.measure_id).where(ProjectPlan.id == plan_id)  # type: ignore[arg-type]
+            select(col(ProjectPlan.measure_id)).where(col(ProjectPlan.id) == plan_id)
         )
         return row.scalar_one_or_none()
     return None

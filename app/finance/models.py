@@ -7,10 +7,11 @@ from datetime import date
 from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.db import Versioned
 from app.enums import BudgetKind, CostCategory, enum_check
 
 
-class BudgetLine(SQLModel, table=True):
+class BudgetLine(Versioned, SQLModel, table=True):
     """Budgetposition of a measure for one year, cost category and kind."""
 
     __tablename__ = "budget_line"
@@ -39,13 +40,11 @@ class BudgetLine(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class FundingProgramme(SQLModel, table=True):
+class FundingProgramme(Versioned, SQLModel, table=True):
     """Förderprogramm such as "Starke Heimat Hessen"."""
 
     __tablename__ = "funding_programme"
-    __table_args__ = (
-        CheckConstraint("default_rate_bp BETWEEN 0 AND 10000", name="rate_range"),
-    )
+    __table_args__ = (CheckConstraint("default_rate_bp BETWEEN 0 AND 10000", name="rate_range"),)
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=60, unique=True)
@@ -57,7 +56,7 @@ class FundingProgramme(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Grant(SQLModel, table=True):
+class Grant(Versioned, SQLModel, table=True):
     """Zuwendung: a funding notice (Bewilligungsbescheid) for one or more measures."""
 
     __tablename__ = "grant_award"
@@ -91,7 +90,7 @@ class GrantMeasure(SQLModel, table=True):
     measure_id: int = Field(foreign_key="measure.id", primary_key=True, index=True)
 
 
-class Drawdown(SQLModel, table=True):
+class Drawdown(Versioned, SQLModel, table=True):
     """Mittelabruf: money requested from a grant, and when it arrived."""
 
     __tablename__ = "drawdown"
@@ -105,7 +104,7 @@ class Drawdown(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class ProofOfUse(SQLModel, table=True):
+class ProofOfUse(Versioned, SQLModel, table=True):
     """Verwendungsnachweis: due date and the date it was submitted."""
 
     __tablename__ = "proof_of_use"
@@ -118,7 +117,7 @@ class ProofOfUse(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class HaushaltMapping(SQLModel, table=True):
+class HaushaltMapping(Versioned, SQLModel, table=True):
     """Where a municipality books a cost category and kind: Produkt and Sachkonto."""
 
     __tablename__ = "haushalt_mapping"
@@ -137,7 +136,7 @@ class HaushaltMapping(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class InvestmentNumber(SQLModel, table=True):
+class InvestmentNumber(Versioned, SQLModel, table=True):
     """Investitionsnummer a municipality gives a measure for its investive lines."""
 
     __tablename__ = "investment_number"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.db import Versioned
 from app.enums import (
     ApprovalResult,
     CostKeyKind,
@@ -19,7 +20,7 @@ from app.enums import (
 from app.timeutil import utcnow
 
 
-class Municipality(SQLModel, table=True):
+class Municipality(Versioned, SQLModel, table=True):
     """A Kommune taking part in the cooperation."""
 
     __tablename__ = "municipality"
@@ -40,7 +41,7 @@ class Municipality(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Strategy(SQLModel, table=True):
+class Strategy(Versioned, SQLModel, table=True):
     """A digital strategy with its period; the UI works within one of them."""
 
     __tablename__ = "strategy"
@@ -75,7 +76,7 @@ class StrategyDecision(SQLModel, table=True):
     result: str = Field(max_length=20)
 
 
-class ActionField(SQLModel, table=True):
+class ActionField(Versioned, SQLModel, table=True):
     """Handlungsfeld of a strategy."""
 
     __tablename__ = "action_field"
@@ -90,7 +91,7 @@ class ActionField(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Measure(SQLModel, table=True):
+class Measure(Versioned, SQLModel, table=True):
     """Maßnahme: the unit the portfolio is run by."""
 
     __tablename__ = "measure"
@@ -135,7 +136,7 @@ class Measure(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Participation(SQLModel, table=True):
+class Participation(Versioned, SQLModel, table=True):
     """A municipality taking part in a measure; ``share_bp`` is its custom share in 1/100 %."""
 
     __tablename__ = "participation"
@@ -153,7 +154,7 @@ class Participation(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Approval(SQLModel, table=True):
+class Approval(Versioned, SQLModel, table=True):
     """Beschluss of a municipality's body on a measure (or its project plan)."""
 
     __tablename__ = "approval"
@@ -169,7 +170,7 @@ class Approval(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class ProjectPlan(SQLModel, table=True):
+class ProjectPlan(Versioned, SQLModel, table=True):
     """Projektplan of a measure (one per measure)."""
 
     __tablename__ = "project_plan"
@@ -180,7 +181,7 @@ class ProjectPlan(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Milestone(SQLModel, table=True):
+class Milestone(Versioned, SQLModel, table=True):
     """Meilenstein of a project plan."""
 
     __tablename__ = "milestone"

@@ -45,18 +45,16 @@ def _report_public(report: StatusReport | None) -> StatusReportPublic | None:
     return StatusReportPublic(
         id=report.id,
         reported_at=report.reported_at,
-        status=report.status,  # type: ignore[arg-type]
+        status=report.status,
         progress=report.progress,
-        traffic_light=report.traffic_light,  # type: ignore[arg-type]
+        traffic_light=report.traffic_light,
         summary=report.summary,
         next_steps=report.next_steps,
         author=report.author_name,
     )
 
 
-def _public(
-    measures: Sequence[Measure], session: Session
-) -> list[MeasurePublic]:
+def _public(measures: Sequence[Measure], session: Session) -> list[MeasurePublic]:
     ids = [int(m.id) for m in measures if m.id is not None]
     fields = queries.action_fields_by_id(session)
     slugs = queries.municipality_slugs_by_id(session)
@@ -70,10 +68,10 @@ def _public(
                 code=measure.code,
                 title=measure.title,
                 action_field=ActionFieldRef(code=field.code, title=field.title),
-                priority=measure.priority,  # type: ignore[arg-type]
-                status=measure.status,  # type: ignore[arg-type]
+                priority=measure.priority,
+                status=measure.status,
                 progress=measure.progress,
-                traffic_light=measure.traffic_light,  # type: ignore[arg-type]
+                traffic_light=measure.traffic_light,
                 lead=slugs[measure.lead_municipality_id],
                 participants=participants.get(int(measure.id or 0), []),
                 example=measure.example,

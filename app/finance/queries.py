@@ -1,0 +1,197 @@
+"""Read queries of the finance domain; every SQL statement of the domain's reads lives here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.finance.allocation import Party
+from app.finance.models import (
+    BudgetLine,
+    Drawdown,
+    FundingProgramme,
+    Grant,
+    GrantMeasure,
+    HaushaltMapping,
+    InvestmentNumber,
+    ProofOfUse,
+)
+from app.portfolio.models import Measure, Municipality, Participation, Strategy
+
+
+def municipalities(session: Session) -> Sequence[Municipality]:
+    return session.exec(select(Municipality).order_by(col(Municipality.name))).all()
+
+
+def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
+    return session.exec(select(Municipality).where(Municipality.slug == slug)).first()
+
+
+def strategy_years(session: Session) -> tuple[int, int] | None:
+    """Period of the strategy the UI works within (the newest one)."""
+    strategy = session.exec(select(Strategy).order_by(col(Strategy.period_start).desc())).first()
+    if strategy is None:
+        return None
+    return strategy.period_start, strategy.period_end
+
+
+def years_with_lines(session: Session) -> list[int]:
+    rows = session.exec(select(BudgetLine.year).distinct().order_by(col(BudgetLine.year))).all()
+    return list(rows)
+
+
+def measures_by_id(session: Session, measure_ids: Sequence[int]) -> dict[int, Measure]:
+    if not measure_ids:
+        return {}
+    rows = session.exec(select(Measure).where(col(Measure.id).in_(measure_ids))).all()
+    return {int(m.id or 0): m for m in rows}
+
+
+def measure_ids_of_municipality(session: Session, municipality_id: int) -> list[int]:
+    rows = session.exec(
+        select(Participation.measure_id).where(Participation.municipality_id == municipality_id)
+    ).all()
+    return list(rows)
+
+
+def parties(session: Session, measure_ids: Sequence[int] | None) -> dict[int, list[Party]]:
+    """Participants of each measure with what the cost key needs, ordered by slug."""
+    query = (
+        select(Participation.measure_id, Municipality)
+        .join(Municipality, col(Municipality.id) == col(Participation.municipality_id))
+        .order_by(col(Municipality.slug))
+    )
+    # share_bp is read through Participation; a second select keeps typing simple.
+    share_query = select(
+        Participation.measure_id, Participation.municipality_id, Participation.share_bp
+    )
+    if measure_ids is not None:
+        query = query.where(col(Participation.measure_id).in_(measure_ids))
+        share_query = share_query.where(col(Participation.measure_id).in_(measure_ids))
+    shares = {(m, k): bp for m, k, bp in session.exec(share_query).all()}
+    result: dict[int, list[Party]] = defaultdict(list)
+    for measure_id, municipality in session.exec(query).all():
+        mid = int(municipality.id or 0)
+        result[measure_id].append(
+            Party(
+                municipality_id=mid,
+                slug=municipality.slug,
+                population=municipality.population,
+                share_bp=shares.get((measure_id, mid)),
+            )
+        )
+    return result
+
+
+def budget_lines(
+    session: Session,
+    *,
+    measure_ids: Sequence[int] | None = None,
+    years: Sequence[int] | None = None,
+) -> Sequence[BudgetLine]:
+    query = select(BudgetLine).order_by(
+        col(BudgetLine.measure_id),
+        col(BudgetLine.year),
+        col(BudgetLine.kind),
+        col(BudgetLine.category),
+    )
+    if measure_ids is not None:
+        query = query.where(col(BudgetLine.measure_id).in_(measure_ids))
+    if years is not None:
+        query = query.where(col(BudgetLine.year).in_(years))
+    return session.exec(query).all()
+
+
+def grants(session: Session) -> Sequence[Grant]:
+    """All grants in the order their funding is applied: notice date, then id."""
+    return session.exec(select(Grant).order_by(col(Grant.notice_date), col(Grant.id))).all()
+
+
+def grant_by_id(session: Session, grant_id: int) -> Grant | None:
+    return session.get(Grant, grant_id)
+
+
+def programmes(session: Session) -> dict[int, FundingProgramme]:
+    return {int(p.id or 0): p for p in session.exec(select(FundingProgramme)).all()}
+
+
+def grant_measure_ids(session: Session) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = defaultdict(list)
+    for grant_id, measure_id in session.exec(
+        select(GrantMeasure.grant_id, GrantMeasure.measure_id)
+    ).all():
+        result[grant_id].append(measure_id)
+    return result
+
+
+def planned_by_measure_year(
+    session: Session, measure_ids: Sequence[int]
+) -> list[tuple[int, int, str, int]]:
+    """``(measure_id, year, measure code, planned cents)`` aggregated in SQL."""
+    if not measure_ids:
+        return []
+    rows = session.exec(
+        select(
+            BudgetLine.measure_id,
+            BudgetLine.year,
+            Measure.code,
+            func.sum(BudgetLine.planned_cents),
+        )
+        .join(Measure, col(Measure.id) == col(BudgetLine.measure_id))
+        .where(col(BudgetLine.measure_id).in_(measure_ids))
+        .group_by(col(BudgetLine.measure_id), col(BudgetLine.year), col(Measure.code))
+    ).all()
+    return [(m, y, code, int(total or 0)) for m, y, code, total in rows]
+
+
+def drawn_by_grant(session: Session) -> dict[int, int]:
+    rows = session.exec(
+        select(Drawdown.grant_id, func.sum(Drawdown.amount_cents)).group_by(col(Drawdown.grant_id))
+    ).all()
+    return {grant_id: int(total or 0) for grant_id, total in rows}
+
+
+def received_by_grant(session: Session) -> dict[int, int]:
+    rows = session.exec(
+        select(Drawdown.grant_id, func.sum(Drawdown.amount_cents))
+        .where(col(Drawdown.received_on).is_not(None))
+        .group_by(col(Drawdown.grant_id))
+    ).all()
+    return {grant_id: int(total or 0) for grant_id, total in rows}
+
+
+def drawdowns(session: Session, grant_id: int) -> Sequence[Drawdown]:
+    return session.exec(
+        select(Drawdown)
+        .where(Drawdown.grant_id == grant_id)
+        .order_by(col(Drawdown.requested_on), col(Drawdown.id))
+    ).all()
+
+
+def proofs_of_use(session: Session) -> Sequence[ProofOfUse]:
+    return session.exec(
+        select(ProofOfUse).order_by(col(ProofOfUse.due_on), col(ProofOfUse.id))
+    ).all()
+
+
+def mappings(session: Session, municipality_id: int) -> dict[tuple[str, str], HaushaltMapping]:
+    rows = session.exec(
+        select(HaushaltMapping).where(HaushaltMapping.municipality_id == municipality_id)
+    ).all()
+    return {(m.category, m.kind): m for m in rows}
+
+
+def investment_numbers(session: Session, municipality_id: int) -> dict[int, str]:
+    rows = session.exec(
+        select(InvestmentNumber.measure_id, InvestmentNumber.number).where(
+            InvestmentNumber.municipality_id == municipality_id
+        )
+    ).all()
+    return dict(rows)
+
+
+def budget_line_by_id(session: Session, line_id: int) -> BudgetLine | None:
+    return session.get(BudgetLine, line_id)

@@ -1,0 +1,290 @@
+"""Budget views of the finance domain: a municipality's share per year, and over all years.
+
+Keyword-only, take the session and the acting user, check permissions, never commit. Every
+figure comes from :func:`app.finance.ledger.compute_shares`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from app.accounts.permissions import Principal, can_read, require
+from app.enums import BudgetKind
+from app.errors import ValidationFailed
+from app.finance import queries
+from app.finance.ledger import Share, compute_shares
+from app.portfolio.models import Measure, Municipality
+from app.timeutil import today
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One municipality's share of one budget line, ready for a table, the API or a file."""
+
+    municipality_slug: str
+    municipality_name: str
+    year: int
+    measure_code: str
+    measure_title: str
+    example: bool
+    category: str
+    kind: str
+    produkt: str | None
+    sachkonto: str | None
+    investment_number: str | None
+    gross_cents: int
+    approved_cents: int | None
+    actual_cents: int | None
+    funding_cents: int
+    net_cents: int
+
+    @property
+    def mapped(self) -> bool:
+        return self.produkt is not None and self.sachkonto is not None
+
+
+@dataclass
+class Totals:
+    gross_cents: int = 0
+    funding_cents: int = 0
+    net_cents: int = 0
+    approved_cents: int = 0
+    actual_cents: int = 0
+
+    def add(self, row: BudgetRow) -> None:
+        self.gross_cents += row.gross_cents
+        self.funding_cents += row.funding_cents
+        self.net_cents += row.net_cents
+        self.approved_cents += row.approved_cents or 0
+        self.actual_cents += row.actual_cents or 0
+
+
+@dataclass
+class BudgetTotals:
+    all: Totals = field(default_factory=Totals)
+    investiv: Totals = field(default_factory=Totals)
+    konsumtiv: Totals = field(default_factory=Totals)
+
+    @classmethod
+    def of(cls, rows: Iterable[BudgetRow]) -> BudgetTotals:
+        totals = cls()
+        for row in rows:
+            totals.all.add(row)
+            (totals.investiv if row.kind == BudgetKind.investiv else totals.konsumtiv).add(row)
+        return totals
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    """A measure's figures for one municipality and year (the Haushalt page's main table)."""
+
+    code: str
+    title: str
+    example: bool
+    totals: BudgetTotals
+    produkte: list[str]
+    sachkonten: list[str]
+    investment_number: str | None
+    unmapped: int
+
+
+@dataclass
+class BudgetReport:
+    municipality: Municipality | None
+    year: int | None
+    rows: list[BudgetRow]
+    totals: BudgetTotals
+    # German notes on measures whose costs could not be shared (code → reason)
+    issues: dict[str, str]
+
+    @property
+    def unmapped_rows(self) -> list[BudgetRow]:
+        return [row for row in self.rows if not row.mapped]
+
+    def measures(self) -> list[MeasureSummary]:
+        grouped: dict[str, list[BudgetRow]] = defaultdict(list)
+        for row in self.rows:
+            grouped[row.measure_code].append(row)
+        result = []
+        for code, rows in grouped.items():
+            result.append(
+                MeasureSummary(
+                    code=code,
+                    title=rows[0].measure_title,
+                    example=rows[0].example,
+                    totals=BudgetTotals.of(rows),
+                    produkte=sorted({r.produkt for r in rows if r.produkt}),
+                    sachkonten=sorted({r.sachkonto for r in rows if r.sachkonto}),
+                    investment_number=next(
+                        (r.investment_number for r in rows if r.investment_number), None
+                    ),
+                    unmapped=sum(1 for r in rows if not r.mapped),
+                )
+            )
+        return result
+
+
+def resolve_filters(
+    *, session: Session, municipality: str | None, year: int | None
+) -> tuple[Municipality | None, int | None]:
+    """Check the query's municipality slug and year; German errors for the API and pages."""
+    errors: dict[str, str] = {}
+    found: Municipality | None = None
+    if municipality:
+        found = queries.municipality_by_slug(session, municipality)
+        if found is None:
+            slugs = ", ".join(m.slug for m in queries.municipalities(session))
+            errors["municipality"] = f"Unbekannte Kommune „{municipality}“ (bekannt: {slugs})."
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        errors["year"] = f"Das Haushaltsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen."
+    if errors:
+        raise ValidationFailed(errors)
+    return found, year
+
+
+def _rows(
+    session: Session, shares: Sequence[Share], municipalities: dict[int, Municipality]
+) -> list[BudgetRow]:
+    measures = queries.measures_by_id(session, sorted({s.measure_id for s in shares}))
+    mappings = {mid: queries.mappings(session, mid) for mid in municipalities}
+    numbers = {mid: queries.investment_numbers(session, mid) for mid in municipalities}
+    rows = []
+    for share in shares:
+        municipality = municipalities[share.municipality_id]
+        measure: Measure = measures[share.measure_id]
+        mapping = mappings[share.municipality_id].get((share.category, share.kind))
+        rows.append(
+            BudgetRow(
+                municipality_slug=municipality.slug,
+                municipality_name=municipality.name,
+                year=share.year,
+                measure_code=measure.code,
+                measure_title=measure.title,
+                example=measure.example,
+                category=share.category,
+                kind=share.kind,
+                produkt=mapping.produkt if mapping else None,
+                sachkonto=mapping.sachkonto if mapping else None,
+                investment_number=(
+                    numbers[share.municipality_id].get(share.measure_id)
+                    if share.kind == BudgetKind.investiv
+                    else None
+                ),
+                gross_cents=share.gross_cents,
+                approved_cents=share.approved_cents,
+                actual_cents=share.actual_cents,
+                funding_cents=share.funding_cents,
+                net_cents=share.net_cents,
+            )
+        )
+    rows.sort(key=lambda r: (r.municipality_slug, r.year, r.measure_code, r.kind, r.category))
+    return rows
+
+
+def budget_report(
+    *,
+    session: Session,
+    actor: Principal | None,
+    municipality: str | None = None,
+    year: int | None = None,
+) -> BudgetReport:
+    """Shares of every budget line, filtered by municipality slug and/or year."""
+    require(can_read(actor), "Bitte melden Sie sich an.")
+    found, year = resolve_filters(session=session, municipality=municipality, year=year)
+    measure_ids = (
+        queries.measure_ids_of_municipality(session, int(found.id or 0)) if found else None
+    )
+    ledger = compute_shares(
+        session, measure_ids=measure_ids, years=[year] if year is not None else None
+    )
+    munis = {int(m.id or 0): m for m in queries.municipalities(session)}
+    shares = [s for s in ledger.shares if found is None or s.municipality_id == found.id]
+    rows = _rows(session, shares, munis)
+    codes = queries.measures_by_id(session, list(ledger.issues))
+    return BudgetReport(
+        municipality=found,
+        year=year,
+        rows=rows,
+        totals=BudgetTotals.of(rows),
+        issues={codes[mid].code: text for mid, text in ledger.issues.items()},
+    )
+
+
+def plan_years(*, session: Session) -> list[int]:
+    """All strategy years plus every other year that has budget lines, ascending."""
+    years = set(queries.years_with_lines(session))
+    period = queries.strategy_years(session)
+    if period:
+        years.update(range(period[0], period[1] + 1))
+    return sorted(years)
+
+
+def default_year(*, session: Session) -> int:
+    """This year if it is a plan year, else the nearest plan year."""
+    years = plan_years(session=session)
+    current = today().year
+    if not years or current in years:
+        return current
+    return min(years, key=lambda y: (abs(y - current), y))
+
+
+@dataclass(frozen=True)
+class MultiYearRow:
+    code: str
+    title: str
+    example: bool
+    net_by_year: dict[int, int]
+
+
+@dataclass
+class MultiYearReport:
+    """The mittelfristige Finanzplanung: a municipality's shares, all plan years side by side."""
+
+    municipality: Municipality
+    years: list[int]
+    measures: list[MultiYearRow]
+    totals_by_year: dict[int, BudgetTotals]
+    reports: dict[int, BudgetReport]
+
+
+def multi_year_report(
+    *, session: Session, actor: Principal | None, municipality: str
+) -> MultiYearReport:
+    whole = budget_report(session=session, actor=actor, municipality=municipality)
+    assert whole.municipality is not None
+    years = plan_years(session=session)
+    by_year: dict[int, list[BudgetRow]] = defaultdict(list)
+    for row in whole.rows:
+        by_year[row.year].append(row)
+    net: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    titles: dict[str, tuple[str, bool]] = {}
+    for row in whole.rows:
+        net[row.measure_code][row.year] += row.net_cents
+        titles[row.measure_code] = (row.measure_title, row.example)
+    reports = {
+        y: BudgetReport(
+            municipality=whole.municipality,
+            year=y,
+            rows=by_year.get(y, []),
+            totals=BudgetTotals.of(by_year.get(y, [])),
+            issues=whole.issues,
+        )
+        for y in years
+    }
+    return MultiYearReport(
+        municipality=whole.municipality,
+        years=years,
+        measures=[
+            MultiYearRow(code, titles[code][0], titles[code][1], dict(net[code]))
+            for code in sorted(net)
+        ],
+        totals_by_year={y: reports[y].totals for y in years},
+        reports=reports,
+    )

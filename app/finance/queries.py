@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.audit.models import AuditEvent
 from app.finance.allocation import Party
 from app.finance.models import (
     BudgetLine,
@@ -20,6 +22,7 @@ from app.finance.models import (
     ProofOfUse,
 )
 from app.portfolio.models import Measure, Municipality, Participation, Strategy
+from app.timeutil import as_aware
 
 
 def municipalities(session: Session) -> Sequence[Municipality]:
@@ -195,3 +198,11 @@ def investment_numbers(session: Session, municipality_id: int) -> dict[int, str]
 
 def budget_line_by_id(session: Session, line_id: int) -> BudgetLine | None:
     return session.get(BudgetLine, line_id)
+
+
+def data_state(session: Session) -> datetime | None:
+    """When anything was last changed (newest audit event): the export's "Datenstand"."""
+    value = session.exec(select(func.max(AuditEvent.occurred_at))).one()
+    if value is None:
+        return None
+    return as_aware(value) if isinstance(value, datetime) else None

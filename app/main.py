@@ -8,6 +8,8 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.audit import listener
 from app.config import check_production_settings, get_settings
+from app.finance.api import router as finance_api
+from app.finance.routes import router as finance_routes
 from app.pages import router as pages_router
 from app.portfolio.api import router as portfolio_api
 from app.portfolio.routes import router as portfolio_routes
@@ -33,4 +35,6 @@ def create_app() -> FastAPI:
     app.include_router(pages_router)
     app.include_router(portfolio_routes)
     app.include_router(portfolio_api)
+    app.include_router(finance_routes)
+    app.include_router(finance_api)
     return app

@@ -1,0 +1,79 @@
+"""CSRF protection: one global dependency for every route of the application.
+
+Each browser session carries a random token (in the signed session cookie). A state-changing
+request that a browser session authenticates, and every login attempt, must send the token back
+as the form field ``csrf_token`` or the header ``X-CSRF-Token`` (htmx and fetch). A cross-site
+page can make the browser send the cookie but cannot read the token. Requests authenticated by
+an ``Authorization: Bearer`` token are exempt: browsers never add that header on their own.
+Anonymous requests without a session user carry no authority, so the sign-in check answers them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+
+from app.errors import Forbidden
+
+CSRF_SESSION_KEY = "csrf"
+CSRF_FORM_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+ALWAYS_CHECKED_PATHS = frozenset({"/login"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class CsrfFailed(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (das Formular ist "
+            "abgelaufen oder wurde nicht von dieser Anwendung gesendet). Bitte laden Sie die "
+            "Seite neu und versuchen Sie es noch einmal."
+        )
+
+
+def session_token(request: Request) -> str:
+    """The session's token, created on first use; also exposed to templates."""
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_SESSION_KEY] = token
+    request.state.csrf_token = token
+    return token
+
+
+def rotate_token(request: Request) -> str:
+    """A new token (after sign-in, so a token seen before it is worthless)."""
+    request.session.pop(CSRF_SESSION_KEY, None)
+    return session_token(request)
+
+
+def _is_bearer(request: Request) -> bool:
+    return request.headers.get("authorization", "").lower().startswith("bearer ")
+
+
+async def _sent_token(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(_FORM_TYPES):
+        value = (await request.form()).get(CSRF_FORM_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def verify_csrf(request: Request) -> None:
+    """Global dependency: provide the token, and check it on state-changing requests."""
+    from app.accounts.deps import SESSION_USER_KEY
+
+    expected = session_token(request)
+    if request.method in SAFE_METHODS or _is_bearer(request):
+        return
+    if SESSION_USER_KEY not in request.session and request.url.path not in ALWAYS_CHECKED_PATHS:
+        return
+    sent = await _sent_token(request)
+    if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfFailed()

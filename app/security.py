@@ -1,0 +1,243 @@
+"""Web security and error handling for the whole application.
+
+* a request id for every request (``X-Request-ID``, the audit log and every log line);
+* security headers on every response, error pages and static files included;
+* signed session cookies with an idle timeout, and the global CSRF check;
+* German error pages for browsers and JSON errors under ``/api/``; an unexpected error shows a
+  page with the request id while the traceback goes to the log, never to the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.accounts.csrf import verify_csrf
+from app.accounts.deps import NotAuthenticated, is_api_path, login_url
+from app.config import get_settings
+from app.context import request_id_var
+from app.errors import DomainError, StaleVersion, ValidationFailed
+from app.web import render
+
+logger = logging.getLogger("ikz.request")
+error_logger = logging.getLogger("ikz.error")
+
+SESSION_COOKIE = "ikz_session"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+TITLES = {
+    400: "Ungültige Anfrage",
+    401: "Anmeldung erforderlich",
+    403: "Keine Berechtigung",
+    404: "Seite nicht gefunden",
+    405: "Aktion nicht möglich",
+    409: "Änderung nicht gespeichert",
+    422: "Eingaben bitte prüfen",
+    429: "Vorübergehend gesperrt",
+    500: "Interner Fehler",
+}
+MESSAGES = {
+    400: "Die Anfrage konnte nicht verarbeitet werden.",
+    401: "Bitte melden Sie sich an.",
+    403: "Dafür fehlt Ihnen die Berechtigung.",
+    404: "Die angeforderte Seite oder der Datensatz existiert nicht (mehr).",
+    405: "Diese Aktion ist an dieser Adresse nicht vorgesehen.",
+    409: "Der Datensatz wurde inzwischen geändert.",
+    422: "Bitte prüfen Sie Ihre Eingaben.",
+    429: "Zu viele Anfragen. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+    500: "Bei der Verarbeitung ist ein unerwarteter Fehler aufgetreten.",
+}
+ERROR_TEMPLATES = frozenset(TITLES) - {400}
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds the current request id to every log record (``%(request_id)s``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get() or "-"
+        return True
+
+
+def configure_logging() -> None:
+    """Log lines of the application carry the request id."""
+    app_logger = logging.getLogger("ikz")
+    if app_logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    handler.addFilter(RequestIdFilter())
+    app_logger.addHandler(handler)
+    app_logger.setLevel(get_settings().log_level.upper())
+    app_logger.propagate = False
+
+
+def error_response(
+    request: Request,
+    status_code: int,
+    message: str | None = None,
+    *,
+    errors: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A German error page, or JSON under ``/api/``."""
+    text = message or MESSAGES.get(status_code, MESSAGES[400])
+    if is_api_path(request.url.path):
+        body: dict[str, Any] = {"detail": text}
+        if errors:
+            body["errors"] = errors
+        if extra:
+            body.update(extra)
+        return JSONResponse(body, status_code=status_code, headers=headers)
+    template = (
+        f"errors/{status_code}.html" if status_code in ERROR_TEMPLATES else "errors/error.html"
+    )
+    context = {
+        "status_code": status_code,
+        "title": TITLES.get(status_code, TITLES[400]),
+        "message": text,
+        "errors": errors or {},
+        "login_url": login_url(request),
+    }
+    return render(request, template, context, status_code=status_code, headers=headers)
+
+
+class RequestContextMiddleware:
+    """Request id, security headers, access log and the last line of defence for errors."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.hsts = get_settings().is_production
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        context_token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        state = {"status": 500, "sent": False}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+                state["sent"] = True
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if self.hsts:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            error_logger.exception(
+                "Unbehandelter Fehler bei %s %s (request_id=%s)",
+                scope.get("method"),
+                scope.get("path"),
+                request_id,
+            )
+            if state["sent"]:
+                raise
+            response = error_response(Request(scope), 500)
+            await response(scope, receive, send_with_headers)
+        finally:
+            logger.info(
+                "%s %s %s %.1f ms",
+                scope.get("method"),
+                scope.get("path"),
+                state["status"],
+                (time.perf_counter() - started) * 1000,
+            )
+            request_id_var.reset(context_token)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+    # Starlette's own details are English reason phrases; show our German text instead.
+    if detail is not None and detail.isascii():
+        detail = None
+    return error_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "request"
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        message = "Pflichtangabe fehlt." if error.get("type") == "missing" else error.get("msg", "")
+        errors.setdefault(_field_name(tuple(error.get("loc", ()))), str(message))
+    return error_response(request, 422, errors=errors)
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, NotAuthenticated):
+        if is_api_path(request.url.path):
+            return error_response(request, 401, exc.message, headers={"WWW-Authenticate": "Bearer"})
+        target = login_url(request)
+        if request.headers.get("HX-Request") == "true":
+            return error_response(request, 401, exc.message, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    errors = exc.errors if isinstance(exc, ValidationFailed) else None
+    extra = None
+    if isinstance(exc, StaleVersion):
+        extra = {"current": exc.current, "current_version": exc.current_version}
+    return error_response(request, exc.status_code, exc.message, errors=errors, extra=extra)
+
+
+def install(app: FastAPI) -> None:
+    """Wire middleware, the CSRF dependency and the error handlers into ``app``.
+
+    Call before the routers are included: the CSRF check is a router-wide dependency.
+    """
+    settings = get_settings()
+    configure_logging()
+    app.router.dependencies.append(Depends(verify_csrf))
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_idle_minutes * 60,
+        same_site="lax",
+        https_only=settings.is_production,
+    )
+    # Added last, so it is the outermost layer and sees every response.
+    app.add_middleware(RequestContextMiddleware)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DomainError, _domain_error)

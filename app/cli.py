@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
+from app.accounts.cli import token_app, user_app
 from app.config import get_settings
 
 app = typer.Typer(
@@ -12,6 +13,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
 console = Console()
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__
+from app import __version__, security
+from app.accounts.routes import router as accounts_routes
 from app.audit import listener
+from app.audit.routes import router as audit_routes
 from app.config import check_production_settings, get_settings
 from app.finance.api import router as finance_api
 from app.finance.routes import router as finance_routes
@@ -31,8 +33,11 @@ def create_app() -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    security.install(app)  # before the routers: the CSRF check applies to every route
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(pages_router)
+    app.include_router(accounts_routes)
+    app.include_router(audit_routes)
     app.include_router(portfolio_routes)
     app.include_router(portfolio_api)
     app.include_router(finance_routes)

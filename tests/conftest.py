@@ -91,3 +91,41 @@ def app(session: Session):  # type: ignore[no-untyped-def]
 def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
+
+
+DEMO_PASSWORD = "demo-passwort"
+
+
+def _csrf_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'data-csrf-token="([^"]+)"', html
+    )
+    assert match, "the page carries a CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> str:
+    """Sign in through the real login form; returns the session's CSRF token.
+
+    The token is also set as the client's ``X-CSRF-Token`` header, so later writes of the test
+    pass the CSRF check without further ado (forms may still send it as ``csrf_token``).
+    """
+    client.headers.pop("X-CSRF-Token", None)
+    form = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": _csrf_from(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, f"sign-in as {username} failed: {response.status_code}"
+    token = _csrf_from(client.get("/profil").text)
+    client.headers["X-CSRF-Token"] = token
+    return token
+
+
+@pytest.fixture
+def login():  # type: ignore[no-untyped-def]
+    """``login(client, username, password="demo-passwort")`` signs in; returns the CSRF token."""
+    return sign_in

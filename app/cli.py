@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 
@@ -35,6 +37,45 @@ def db_downgrade(revision: str = typer.Argument(..., help="Ziel-Revision, z. B. 
 
     downgrade(revision=revision)
     console.print(f"Datenbank ist auf Stand [bold]{revision}[/bold].")
+
+
+@app.command()
+def seed(
+    demo_users: bool = typer.Option(
+        False, "--demo-users", help="Demo-Benutzer anlegen (nicht im Produktivbetrieb)"
+    ),
+    directory: Path | None = typer.Option(
+        None, "--dir", help="Verzeichnis mit den Seed-Dateien (Standard: mitgelieferte Daten)"
+    ),
+) -> None:
+    """Load the seed data (idempotent, one transaction; nothing is written on an error)."""
+    from app.config import ConfigurationError
+    from app.db import get_engine
+    from app.seed import SeedError, run_seed
+
+    try:
+        with console.status("Seed wird geladen …") as status:
+            report = run_seed(
+                engine=get_engine(),
+                directory=directory,
+                demo_users=demo_users,
+                progress=lambda step: status.update(f"Seed: {step} …"),
+            )
+    except SeedError as exc:
+        console.print(f"[bold red]Seed-Fehler:[/bold red] {exc}", soft_wrap=True, highlight=False)
+        console.print("Es wurde nichts geschrieben.")
+        raise typer.Exit(code=1) from None
+    except ConfigurationError as exc:
+        console.print(f"[bold red]Abgelehnt:[/bold red] {exc}", soft_wrap=True, highlight=False)
+        raise typer.Exit(code=2) from None
+    created = sum(report.created.values())
+    updated = sum(report.updated.values())
+    console.print(
+        f"Seed geladen: {created} Datensätze angelegt, {updated} geändert, "
+        f"{report.unchanged} unverändert."
+    )
+    if demo_users:
+        console.print(f"Demo-Benutzer: {report.demo_users} neu angelegt.")
 
 
 @app.command()

@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install assets migrate seed serve lint format unit
+.PHONY: run test install assets migrate seed serve lint format unit e2e
 
 $(BIN)/ikz: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed (set PYTHON=python3.12 or similar)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -43,5 +44,10 @@ format: install
 unit: install assets
 	$(BIN)/pytest -q -m "not e2e and not slow" -n 2
 
-test: install assets lint
-	$(BIN)/pytest -q -m "not e2e"
+e2e: install assets
+	$(BIN)/pytest -q -p no:cacheprovider tests/e2e -n 2
+
+# The whole suite: lint, types, SQLite, PostgreSQL (when IKZ_TEST_DATABASE_URL is set), browser,
+# axe, HTML validation and API fuzzing, with a summary of what ran (.ci/test_suite.py).
+test: install assets
+	$(BIN)/python .ci/test_suite.py

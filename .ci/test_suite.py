@@ -1,0 +1,188 @@
+"""Everything `make test` runs after the set-up, with a summary of what ran and how long it took.
+
+Steps: ruff check, ruff format --check, mypy, the suite on SQLite, the suite on PostgreSQL (when
+IKZ_TEST_DATABASE_URL is set), the browser suite (Playwright + Chromium, axe-core, the Nu Html
+Checker, schemathesis). Every step runs even when an earlier one failed, so one run shows all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORKERS = os.environ.get("IKZ_TEST_WORKERS", "2")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@dataclass
+class Step:
+    name: str
+    ok: bool = True
+    seconds: float = 0.0
+    detail: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+steps: list[Step] = []
+totals = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+def banner(text: str) -> None:
+    print(f"\n==> {text}", flush=True)
+
+
+def run_tool(name: str, command: list[str]) -> None:
+    banner(name)
+    started = time.monotonic()
+    code = subprocess.call(command, cwd=ROOT)
+    steps.append(
+        Step(
+            name,
+            ok=code == 0,
+            seconds=time.monotonic() - started,
+            detail="ok" if code == 0 else f"FAILED (exit {code})",
+        )
+    )
+
+
+def junit_counts(path: Path) -> dict[str, int]:
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    if not path.exists():
+        return counts
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        tests = int(suite.get("tests", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        skipped = int(suite.get("skipped", 0))
+        counts["failed"] += failed
+        counts["skipped"] += skipped
+        counts["passed"] += tests - failed - skipped
+    return counts
+
+
+def run_pytest(name: str, args: list[str], env: dict[str, str] | None = None) -> Step:
+    banner(name)
+    with tempfile.TemporaryDirectory(prefix="ikz-junit-") as tmp:
+        junit = Path(tmp) / "junit.xml"
+        command = [
+            str(BIN / "python"),
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            *args,
+        ]
+        started = time.monotonic()
+        code = subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
+        counts = junit_counts(junit)
+    step = Step(name, seconds=time.monotonic() - started, counts=counts)
+    if code == 5:  # pytest: no tests collected
+        step.detail = "no tests collected"
+    elif code != 0:
+        step.ok = False
+        step.detail = f"FAILED (pytest exit {code})"
+    for key in totals:
+        totals[key] += counts[key]
+    steps.append(step)
+    return step
+
+
+def judge_figures(log: Path) -> list[str]:
+    if not log.exists():
+        return []
+    axe_pages = axe_roles = vnu_docs = fuzz_ops = fuzz_cases = 0
+    for line in log.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry["judge"] == "axe":
+            axe_pages += entry["pages"]
+            axe_roles += 1
+        elif entry["judge"] == "vnu":
+            vnu_docs += entry["documents"]
+        elif entry["judge"] == "schemathesis":
+            fuzz_ops += entry["operations"]
+            fuzz_cases += entry["cases"]
+    return [
+        f"  axe-core (WCAG 2.1 A/AA)   {axe_pages} page checks, {axe_roles} roles incl. anonymous",
+        f"  Nu Html Checker            {vnu_docs} distinct pages validated",
+        f"  schemathesis               {fuzz_cases} cases over {fuzz_ops} API operations",
+    ]
+
+
+def main() -> int:
+    python = str(BIN / "python")
+    run_tool("ruff check", [python, "-m", "ruff", "check", "."])
+    run_tool("ruff format --check", [python, "-m", "ruff", "format", "--check", "."])
+    run_tool("mypy (strict on app/)", [python, "-m", "mypy"])
+
+    parallel = ["-n", WORKERS] if WORKERS not in ("0", "1") else []
+    run_pytest(
+        "pytest on SQLite (unit, integration, packaging)",
+        ["-m", "not e2e", "--ignore=tests/e2e", *parallel],
+        env={"IKZ_TEST_DATABASE_URL": ""},
+    )
+
+    pg_url = os.environ.get("IKZ_TEST_DATABASE_URL", "")
+    pg_note = ""
+    if pg_url:
+        # One worker: the suite migrates the one database down and up at its start.
+        run_pytest(
+            "pytest on PostgreSQL",
+            ["-m", "not e2e and not slow", "--ignore=tests/e2e", "-p", "no:xdist"],
+        )
+    else:
+        pg_note = "PostgreSQL pass skipped: IKZ_TEST_DATABASE_URL not set"
+        banner(pg_note)
+        steps.append(Step("pytest on PostgreSQL", detail="SKIPPED (IKZ_TEST_DATABASE_URL not set)"))
+
+    judge_log = Path(tempfile.mkdtemp(prefix="ikz-judges-")) / "judges.jsonl"
+    if not Path("/usr/bin/chromium").exists() and not os.environ.get("IKZ_CHROMIUM"):
+        note = "browser tests skipped: /usr/bin/chromium not found (apt-get install chromium)"
+        if IN_CI:
+            note = "/usr/bin/chromium missing in CI: the browser tests will fail"
+        banner(note)
+    run_pytest(
+        "e2e: browser journeys, axe, HTML validation, schemathesis",
+        ["tests/e2e", *parallel],
+        env={"IKZ_JUDGE_LOG": str(judge_log)},
+    )
+    figures = judge_figures(judge_log)
+    shutil.rmtree(judge_log.parent, ignore_errors=True)
+
+    print("\n" + "=" * 78)
+    print("IKZ-Portfolio – test summary")
+    print("=" * 78)
+    for step in steps:
+        if step.counts:
+            c = step.counts
+            what = f"{c['passed']} passed, {c['failed']} failed, {c['skipped']} skipped"
+            if step.detail:
+                what += f" – {step.detail}"
+        else:
+            what = step.detail
+        seconds = f"{step.seconds:6.1f} s" if step.seconds else "       "
+        print(f"{'ok ' if step.ok else 'XX '} {step.name:<58} {seconds}  {what}")
+    if figures:
+        print("judges inside the e2e step:")
+        print("\n".join(figures))
+    if pg_note:
+        print(pg_note)
+    print("=" * 78)
+    failed_steps = [step.name for step in steps if not step.ok]
+    if failed_steps:
+        print("FAILED: " + "; ".join(failed_steps))
+    print(f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+    return 1 if failed_steps else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.accounts.deps import CurrentUser
 from app.deps import SessionDep
-from app.errors import ValidationFailed
 from app.finance import service
 
 router = APIRouter(prefix="/api/v1", tags=["Haushalt"])
@@ -129,14 +128,7 @@ def get_budget(
     municipality: Annotated[str | None, Query(description="Slug, z. B. oberzent")] = None,
     year: Annotated[int | None, Query(description="Haushaltsjahr, z. B. 2025")] = None,
 ) -> BudgetPublic:
-    try:
-        report = service.budget_report(
-            session=session, actor=user, municipality=municipality, year=year
-        )
-    except ValidationFailed as exc:
-        detail = [
-            {"loc": ["query", name], "msg": message, "type": "value_error"}
-            for name, message in exc.errors.items()
-        ]
-        raise HTTPException(status_code=422, detail=detail) from exc
+    report = service.budget_report(
+        session=session, actor=user, municipality=municipality, year=year
+    )
     return budget_public(report)

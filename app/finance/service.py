@@ -145,7 +145,7 @@ def resolve_filters(
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         errors["year"] = f"Das Haushaltsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen."
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed(errors, message=" ".join(errors.values()))
     return found, year
 
 

@@ -206,3 +206,7 @@ def data_state(session: Session) -> datetime | None:
     if value is None:
         return None
     return as_aware(value) if isinstance(value, datetime) else None
+
+
+def measure_by_code(session: Session, code: str) -> Measure | None:
+    return session.exec(select(Measure).where(Measure.code == code)).first()

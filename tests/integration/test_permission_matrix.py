@@ -1,0 +1,338 @@
+"""Permission matrix: every state-changing route × every role × own and foreign municipality.
+
+The list of routes comes from the application's route table. Each route needs an entry in
+``RULES`` (who may call it, and how to build a request that would succeed if allowed); a new route
+without an entry fails ``test_every_state_changing_route_has_a_rule``.
+
+Roles act as the Brombachtal user of that role (``digital.brombachtal`` …; ``admin`` and
+``leser`` are IKZ-wide). "own" means the target belongs to Brombachtal or to the acting user,
+"foreign" means it belongs to a municipality or user they have nothing to do with (Brombachtal
+is the one municipality the seed leaves out of some measures).
+
+Expected answers:
+* ``allowed``: anything but 401, 403, 404, 405, a redirect to the login page or a server error
+  (a 409 or 422 is fine: the permission check passed, the input did not matter);
+* ``forbidden``: 403;
+* ``anonymous``: the API answers 401; HTML pages redirect (303) to ``/login?next=…``.
+
+To extend: add ``(method, path): Entry(rule, build)`` to ``RULES``. ``build`` gets a
+:class:`Ctx` and returns the request (URL plus ``data`` for forms or ``json`` for the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.accounts import service as accounts
+from app.accounts.models import RoleAssignment, User
+from app.accounts.passwords import hash_password
+from app.accounts.permissions import Principal
+from app.finance.models import Grant
+from app.portfolio.models import Measure, Municipality, Participation
+from tests.conftest import sign_in
+
+Expected = Literal["allowed", "forbidden", "anonymous"]
+ROLES = ("admin", "digital", "hauptamt", "finanzen", "leser", "anonymous")
+SCOPES = ("own", "foreign")
+OWN_SLUG = "brombachtal"  # the one municipality the seed leaves out of some measures
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+def public(role: str, scope: str) -> Expected:
+    return "allowed"
+
+
+def signed_in(role: str, scope: str) -> Expected:
+    return "anonymous" if role == "anonymous" else "allowed"
+
+
+def admin_only(role: str, scope: str) -> Expected:
+    if role == "anonymous":
+        return "anonymous"
+    return "allowed" if role == "admin" else "forbidden"
+
+
+def owner_or_admin(role: str, scope: str) -> Expected:
+    if role == "anonymous":
+        return "anonymous"
+    if role == "admin" or scope == "own":
+        return "allowed"
+    return "forbidden"
+
+
+def municipal(role_name: str) -> Callable[[str, str], Expected]:
+    """Allowed for ``role_name`` of the municipality concerned (and for admin)."""
+
+    def rule(role: str, scope: str) -> Expected:
+        if role == "anonymous":
+            return "anonymous"
+        if role == "admin" or (role == role_name and scope == "own"):
+            return "allowed"
+        return "forbidden"
+
+    rule.__name__ = f"{role_name}_of_municipality"
+    return rule
+
+
+# --- request context --------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """Targets for one case; ``own`` ones belong to the own municipality or the acting user."""
+
+    session: Session
+    role: str
+    scope: str
+    username: str | None
+    measure: Measure
+    target_user_id: int
+    target_assignment_id: int
+    token_id: int
+    grant_id: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def own(self) -> bool:
+        return self.scope == "own"
+
+
+@dataclass(frozen=True)
+class Req:
+    url: str
+    data: dict[str, Any] | None = None
+    json: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    rule: Callable[[str, str], Expected]
+    build: Callable[[Ctx], Req]
+
+
+def _status_report(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "status": "in_umsetzung",
+        "progress": 40,
+        "traffic_light": "gelb",
+        "summary": "Stand laut Matrixtest",
+        "next_steps": "",
+        "expected_version": ctx.measure.version,
+    }
+
+
+RULES: dict[tuple[str, str], Entry] = {
+    # accounts
+    ("POST", "/login"): Entry(
+        public,
+        lambda ctx: Req(
+            "/login",
+            data={"username": ctx.username or "leser", "password": "demo-passwort"},
+        ),
+    ),
+    ("POST", "/logout"): Entry(public, lambda ctx: Req("/logout", data={})),
+    ("POST", "/profil/tokens"): Entry(
+        signed_in, lambda ctx: Req("/profil/tokens", data={"name": "Matrix"})
+    ),
+    ("POST", "/profil/tokens/{token_id}/widerrufen"): Entry(
+        owner_or_admin, lambda ctx: Req(f"/profil/tokens/{ctx.token_id}/widerrufen", data={})
+    ),
+    ("POST", "/admin/benutzer"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            "/admin/benutzer",
+            data={
+                "username": "matrix.neu",
+                "display_name": "Matrix Neu",
+                "password": "ein-langes-passwort",
+                "role": "leser",
+                "municipality": OWN_SLUG,
+            },
+        ),
+    ),
+    ("POST", "/admin/benutzer/{user_id}/aktiv"): Entry(
+        admin_only,
+        lambda ctx: Req(f"/admin/benutzer/{ctx.target_user_id}/aktiv", data={"active": "0"}),
+    ),
+    ("POST", "/admin/benutzer/{user_id}/rollen"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/admin/benutzer/{ctx.target_user_id}/rollen",
+            data={"role": "hauptamt", "municipality": OWN_SLUG},
+        ),
+    ),
+    ("POST", "/admin/benutzer/{user_id}/rollen/{assignment_id}/entfernen"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/admin/benutzer/{ctx.target_user_id}/rollen/{ctx.target_assignment_id}/entfernen",
+            data={},
+        ),
+    ),
+    ("POST", "/admin/benutzer/{user_id}/passwort"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/admin/benutzer/{ctx.target_user_id}/passwort",
+            data={"password": "noch-ein-passwort"},
+        ),
+    ),
+    # portfolio
+    ("POST", "/massnahmen/{code}/statusbericht"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/statusbericht",
+            data={k: str(v) for k, v in _status_report(ctx).items()},
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/status-reports"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/status-reports", json=_status_report(ctx)
+        ),
+    ),
+    # finance
+    ("POST", "/foerderung/{grant_id}/abrufe"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/foerderung/{ctx.grant_id}/abrufe",
+            data={"requested_on": "2026-01-15", "amount": "1.000,00", "received_on": ""},
+        ),
+    ),
+}
+
+
+def state_changing_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) of the app's API routes that changes state, HTML and JSON alike."""
+    found: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or route.path is None:
+            continue
+        for method in (route.methods or set()) & STATE_CHANGING:
+            found.add((method, route.path))
+    return found
+
+
+def test_every_state_changing_route_has_a_rule(app: FastAPI) -> None:
+    routes = state_changing_routes(app)
+    missing = sorted(routes - RULES.keys())
+    assert not missing, f"routes without an entry in the permission matrix: {missing}"
+    stale = sorted(RULES.keys() - routes)
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+# --- fixtures for targets ---------------------------------------------------------------------
+
+
+def _measure(session: Session, municipality_id: int, *, involved: bool) -> Measure:
+    participants: dict[int, set[int]] = {}
+    for part in session.exec(select(Participation)).all():
+        participants.setdefault(part.measure_id, set()).add(part.municipality_id)
+    for measure in session.exec(select(Measure).order_by(col(Measure.code))).all():
+        ids = participants.get(int(measure.id or 0), set()) | {measure.lead_municipality_id}
+        if (municipality_id in ids) == involved and not measure.archived:
+            return measure
+    raise AssertionError(f"the seed has no measure with involved={involved} for {OWN_SLUG}")
+
+
+def _user_id(session: Session, username: str) -> int:
+    user = session.exec(select(User).where(User.username == username)).one()
+    assert user.id is not None
+    return user.id
+
+
+_TARGET_HASH = hash_password("ein-langes-passwort")
+
+
+def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
+    system = Principal.system("Matrixtest")
+    own = session.exec(select(Municipality).where(Municipality.slug == OWN_SLUG)).one()
+    assert own.id is not None
+    username = (
+        None
+        if role == "anonymous"
+        else (role if role in ("admin", "leser") else f"{role}.{OWN_SLUG}")
+    )
+    # Created directly with one precomputed hash: argon2 is slow on purpose.
+    target = User(username="matrix.ziel", display_name="Matrix Ziel", password_hash=_TARGET_HASH)
+    session.add(target)
+    session.flush()
+    assert target.id is not None
+    assignment = RoleAssignment(user_id=target.id, role="leser", municipality_id=own.id)
+    session.add(assignment)
+    session.flush()
+    token_owner = target.id
+    if scope == "own" and username is not None:
+        token_owner = _user_id(session, username)
+    token, _plain = accounts.create_token(
+        session=session, actor=system, user_id=token_owner, name="Matrix"
+    )
+    grant = session.exec(select(Grant).order_by(col(Grant.id))).first()
+    assert grant is not None and grant.id is not None, "the seed holds a grant"
+    session.flush()
+    return Ctx(
+        session=session,
+        role=role,
+        scope=scope,
+        username=username,
+        measure=_measure(session, own.id, involved=scope == "own"),
+        target_user_id=target.id,
+        target_assignment_id=int(assignment.id or 0),
+        token_id=int(token.id or 0),
+        grant_id=grant.id,
+    )
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code == 303 and response.headers.get("location", "").startswith(
+        "/login?next="
+    )
+
+
+CASES = [
+    pytest.param(method, path, role, scope, id=f"{method} {path} {role} {scope}")
+    for (method, path) in sorted(RULES)
+    for role in ROLES
+    for scope in SCOPES
+]
+
+
+@pytest.mark.parametrize(("method", "path", "role", "scope"), CASES)
+def test_permission(
+    client: TestClient, session: Session, method: str, path: str, role: str, scope: str
+) -> None:
+    entry = RULES[(method, path)]
+    expected = entry.rule(role, scope)
+    ctx = _make_ctx(session, role, scope)
+    if ctx.username is None:
+        # An anonymous browser still has a session with a CSRF token (the login form needs it).
+        page = client.get("/login")
+        assert page.status_code == 200
+        token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        client.headers["X-CSRF-Token"] = token
+    else:
+        sign_in(client, ctx.username)
+    request = entry.build(ctx)
+    response = client.request(
+        method, request.url, data=request.data, json=request.json, follow_redirects=False
+    )
+    detail = f"{method} {request.url} as {role} ({scope}): {response.status_code}"
+    if expected == "allowed":
+        assert response.status_code not in (401, 403, 404, 405), detail
+        assert response.status_code < 500, detail
+        assert not _is_login_redirect(response), detail
+    elif expected == "forbidden":
+        assert response.status_code == 403, detail
+    elif path.startswith("/api/"):
+        assert response.status_code == 401, detail
+    else:
+        assert _is_login_redirect(response), detail

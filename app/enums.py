@@ -128,3 +128,36 @@ def enum_check(column: str, enum: type[StrEnum], name: str | None = None) -> Che
     """CHECK constraint that restricts ``column`` to the values of ``enum``."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return CheckConstraint(f"{column} IN ({values})", name=name or f"{column}_valid")
+
+
+FIELD_LABELS: dict[str, str] = {
+    "title": "Titel",
+    "goal": "Ziel",
+    "expected_effect": "Erwartete Wirkung",
+    "priority": "Priorität",
+    "responsible": "Verantwortlich",
+    "planned_start": "Geplanter Beginn",
+    "planned_end": "Geplantes Ende",
+    "actual_start": "Tatsächlicher Beginn",
+    "actual_end": "Tatsächliches Ende",
+    "archived": "Archiviert",
+    "summary": "Beschreibung",
+    "start_on": "Beginn",
+    "due_on": "Fällig am",
+    "done_on": "Erledigt am",
+    "owner": "Zuständig",
+    "status": "Status",
+    "progress": "Fortschritt",
+    "traffic_light": "Ampel",
+    "next_steps": "Nächste Schritte",
+    "version": "Version",
+    "body": "Gremium",
+    "decided_on": "Sitzungsdatum",
+    "drucksache": "Drucksache",
+    "result": "Ergebnis",
+}
+
+
+def field_label(name: str) -> str:
+    """German name of a model field (audit log, conflict screens)."""
+    return FIELD_LABELS.get(name, name)

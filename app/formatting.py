@@ -101,3 +101,20 @@ _SORT_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "Ä": "
 def german_sort_key(text: str) -> str:
     """Sort key after DIN 5007-1: umlauts sort like their base vowels, ß like ss."""
     return text.translate(_SORT_FOLD).casefold()
+
+
+def fmt_value(value: object) -> str:
+    """Any stored value as a German reader expects it (dates, yes/no, empty as a dash)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, datetime):
+        return fmt_datetime(value)
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return fmt_date(date.fromisoformat(value))
+    from app.enums import LABELS
+
+    return LABELS.get(str(value), str(value))

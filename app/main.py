@@ -15,6 +15,7 @@ from app.finance.edit_routes import router as finance_edit_routes
 from app.finance.routes import router as finance_routes
 from app.pages import router as pages_router
 from app.portfolio.api import router as portfolio_api
+from app.portfolio.edit_routes import router as portfolio_edit_routes
 from app.portfolio.routes import router as portfolio_routes
 from app.resources import STATIC_DIR
 
@@ -39,6 +40,7 @@ def create_app() -> FastAPI:
     app.include_router(pages_router)
     app.include_router(accounts_routes)
     app.include_router(audit_routes)
+    app.include_router(portfolio_edit_routes)  # before /massnahmen/{code}: /massnahmen/neu
     app.include_router(portfolio_routes)
     app.include_router(portfolio_api)
     app.include_router(finance_routes)

@@ -14,9 +14,7 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     """Alembic configuration pointing at our migrations folder, wherever it is installed."""
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
-    config.set_main_option(
-        "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s"
-    )
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
     config.set_main_option("sqlalchemy.url", url or get_settings().effective_database_url)
     if connection is not None:
         config.attributes["connection"] = connection

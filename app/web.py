@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app import formatting
-from app.enums import LABELS, label
+from app.enums import LABELS, field_label, label
 from app.resources import STATIC_DIR, resource_dir
 
 templates = Jinja2Blocks(directory=str(resource_dir("templates")))
@@ -26,6 +26,8 @@ env.filters.update(
     number=formatting.fmt_number,
     percent_bp=formatting.fmt_percent_bp,
     label=label,
+    field_label=field_label,
+    show=formatting.fmt_value,
 )
 
 

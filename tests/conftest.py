@@ -129,3 +129,23 @@ def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) ->
 def login():  # type: ignore[no-untyped-def]
     """``login(client, username, password="demo-passwort")`` signs in; returns the CSRF token."""
     return sign_in
+
+
+@pytest.fixture
+def api_token(session: Session):  # type: ignore[no-untyped-def]
+    """``api_token(username)`` creates a bearer token for a (demo) user and returns it."""
+    from sqlmodel import select
+
+    from app.accounts.models import User
+    from app.accounts.permissions import Principal
+    from app.accounts.service import create_token
+
+    def make(username: str) -> str:
+        user = session.exec(select(User).where(User.username == username)).one()
+        assert user.id is not None
+        _, plain = create_token(
+            session=session, actor=Principal.system(), user_id=user.id, name="Test"
+        )
+        return plain
+
+    return make

@@ -1,17 +1,123 @@
-"""HTML pages of the portfolio domain."""
+"""HTML pages of the portfolio domain: start, measures list, measure page, status reports."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Any
 
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.accounts.deps import CurrentUser
+from app.accounts.permissions import Principal, can_edit_measure, can_record_approval
+from app.audit.service import measure_history
 from app.deps import SessionDep
-from app.portfolio import service
-from app.web import render
+from app.enums import MeasureStatus, Priority, TrafficLight
+from app.errors import StaleVersion, ValidationFailed
+from app.portfolio import queries, service
+from app.portfolio.detail import MeasureDetail, measure_detail, participant_ids
+from app.portfolio.filters import SORT_KEYS, MeasureFilter
+from app.portfolio.list_queries import measure_page
+from app.portfolio.shares import share_bp_by_municipality
+from app.portfolio.status_reports import StatusReportInput, create_status_report
+from app.web import is_htmx_partial, render
 
 router = APIRouter(include_in_schema=False)
 
+STATUSES = [s.value for s in MeasureStatus]
+LIGHTS = [t.value for t in TrafficLight]
+PRIORITIES = [p.value for p in Priority]
+
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request, session: SessionDep) -> HTMLResponse:
+def start(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     return render(request, "portfolio/start.html", {"overview": service.overview(session=session)})
+
+
+@router.get("/massnahmen", response_class=HTMLResponse)
+def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    flt = MeasureFilter.from_params(dict(request.query_params))
+    strategy = queries.current_strategy(session)
+    fields = queries.action_fields(session, strategy.id) if strategy and strategy.id else []
+    years = list(range(strategy.period_start, strategy.period_end + 1)) if strategy else []
+    context = {
+        "flt": flt,
+        "page": measure_page(session, flt),
+        "municipalities": queries.municipalities(session),
+        "fields": fields,
+        "years": years,
+        "statuses": STATUSES,
+        "lights": LIGHTS,
+        "priorities": PRIORITIES,
+        "sort_keys": SORT_KEYS,
+        "can_create": user.is_admin,
+    }
+    return render(request, "portfolio/list.html", context, block="results")
+
+
+def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -> dict[str, Any]:
+    measure = detail.measure
+    assert measure.id is not None
+    participants = participant_ids(session, measure.id)
+    return {
+        "d": detail,
+        "m": measure,
+        "shares": share_bp_by_municipality(session, measure),
+        "history": measure_history(session, measure.id),
+        "statuses": STATUSES,
+        "lights": LIGHTS,
+        "can_edit_measure": can_edit_measure(
+            user, lead_id=measure.lead_municipality_id, participant_ids=participants
+        ),
+        "approval_municipalities": {
+            p.municipality.id
+            for p in detail.participants
+            if can_record_approval(user, int(p.municipality.id or 0))
+        },
+    }
+
+
+@router.get("/massnahmen/{code}", response_class=HTMLResponse)
+def measure_page_view(
+    code: str, request: Request, session: SessionDep, user: CurrentUser
+) -> HTMLResponse:
+    detail = measure_detail(session=session, code=code)
+    return render(request, "portfolio/detail.html", _page_context(session, detail, user))
+
+
+@router.post("/massnahmen/{code}/statusbericht", response_model=None)
+async def post_status_report(
+    code: str, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await request.form()
+    values = {
+        key: str(form.get(key, ""))
+        for key in (
+            "status",
+            "progress",
+            "traffic_light",
+            "summary",
+            "next_steps",
+            "expected_version",
+        )
+    }
+    data = StatusReportInput(**values)
+    status_code = 200
+    extra: dict[str, Any] = {}
+    try:
+        create_status_report(session=session, actor=user, code=code, data=data)
+    except ValidationFailed as exc:
+        status_code = 422
+        extra = {"form_values": values, "form_errors": exc.errors}
+    except StaleVersion as exc:
+        status_code = 409
+        kept = dict(values, expected_version=str(exc.current_version))
+        extra = {"form_values": kept, "conflict": exc.current, "conflict_message": exc.message}
+    if status_code == 200 and not is_htmx_partial(request):
+        return RedirectResponse(f"/massnahmen/{code}#statusbereich", status_code=303)
+    if status_code == 200:
+        extra = {"notice": "Der Statusbericht wurde gespeichert."}
+    detail = measure_detail(session=session, code=code)
+    context = _page_context(session, detail, user) | extra
+    return render(
+        request, "portfolio/detail.html", context, block="status_panel", status_code=status_code
+    )

@@ -1,0 +1,136 @@
+"""Everything the measure page shows, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.errors import NotFound
+from app.portfolio.models import (
+    ActionField,
+    Approval,
+    Measure,
+    Milestone,
+    Municipality,
+    Participation,
+    ProjectPlan,
+    StatusReport,
+)
+from app.timeutil import today
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    municipality: Municipality
+    participation: Participation
+    is_lead: bool
+    approvals: list[Approval]
+
+    @property
+    def released(self) -> bool:
+        """A measure is released for a municipality once its body agreed."""
+        return any(a.result == "zugestimmt" for a in self.approvals)
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    milestone: Milestone
+
+    @property
+    def overdue(self) -> bool:
+        m = self.milestone
+        return m.done_on is None and m.due_on is not None and m.due_on < today()
+
+
+@dataclass
+class MeasureDetail:
+    measure: Measure
+    action_field: ActionField
+    lead: Municipality
+    participants: list[ParticipantView]
+    plan: ProjectPlan | None
+    milestones: list[MilestoneView]
+    reports: Sequence[StatusReport]
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def latest_report(self) -> StatusReport | None:
+        return self.reports[0] if self.reports else None
+
+
+def measure_or_404(session: Session, code: str) -> Measure:
+    measure: Measure | None = (
+        session.execute(select(Measure).where(col(Measure.code) == code)).scalars().first()
+    )
+    if measure is None:
+        raise NotFound(f"Die Maßnahme „{code}“ gibt es nicht.")
+    return measure
+
+
+def participant_ids(session: Session, measure_id: int) -> list[int]:
+    rows = session.execute(
+        select(col(Participation.municipality_id)).where(
+            col(Participation.measure_id) == measure_id
+        )
+    ).scalars()
+    return list(rows)
+
+
+def measure_detail(*, session: Session, code: str) -> MeasureDetail:
+    measure = measure_or_404(session, code)
+    assert measure.id is not None
+    action_field = session.get_one(ActionField, measure.action_field_id)
+    lead = session.get_one(Municipality, measure.lead_municipality_id)
+    rows = session.execute(
+        select(Participation, Municipality)
+        .join(Municipality, col(Municipality.id) == col(Participation.municipality_id))
+        .where(col(Participation.measure_id) == measure.id)
+        .order_by(col(Municipality.name))
+    ).all()
+    approvals = session.execute(
+        select(Approval)
+        .where(col(Approval.measure_id) == measure.id)
+        .order_by(col(Approval.decided_on), col(Approval.id))
+    ).scalars()
+    by_municipality: dict[int, list[Approval]] = {}
+    for approval in approvals:
+        by_municipality.setdefault(approval.municipality_id, []).append(approval)
+    participants = [
+        ParticipantView(
+            municipality=muni,
+            participation=part,
+            is_lead=muni.id == measure.lead_municipality_id,
+            approvals=by_municipality.get(int(muni.id or 0), []),
+        )
+        for part, muni in rows
+    ]
+    plan = session.execute(
+        select(ProjectPlan).where(col(ProjectPlan.measure_id) == measure.id)
+    ).scalar()
+    milestones: list[MilestoneView] = []
+    if plan is not None:
+        milestones = [
+            MilestoneView(m)
+            for m in session.execute(
+                select(Milestone)
+                .where(col(Milestone.plan_id) == plan.id, col(Milestone.archived).is_(False))
+                .order_by(col(Milestone.due_on), col(Milestone.position), col(Milestone.id))
+            ).scalars()
+        ]
+    reports = session.execute(
+        select(StatusReport)
+        .where(col(StatusReport.measure_id) == measure.id)
+        .order_by(col(StatusReport.reported_at).desc(), col(StatusReport.id).desc())
+    ).scalars()
+    return MeasureDetail(
+        measure=measure,
+        action_field=action_field,
+        lead=lead,
+        participants=participants,
+        plan=plan,
+        milestones=milestones,
+        reports=list(reports),
+    )

@@ -1,0 +1,201 @@
+"""The filtered, sorted and paged measures list in a bounded number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlmodel import Session, col
+
+from app.finance.models import BudgetLine
+from app.portfolio.filters import PAGE_SIZE, MeasureFilter
+from app.portfolio.models import (
+    ActionField,
+    Measure,
+    Milestone,
+    Municipality,
+    Participation,
+    ProjectPlan,
+    StatusReport,
+)
+from app.timeutil import as_aware, today, utcnow
+
+REPORT_STALE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One line of the measures list."""
+
+    measure: Measure
+    field_code: str
+    field_title: str
+    lead_name: str
+    overdue_milestones: int
+    last_report_at: datetime | None
+
+    @property
+    def report_missing(self) -> bool:
+        """No status report within the last 90 days."""
+        if self.last_report_at is None:
+            return True
+        return as_aware(self.last_report_at) < utcnow() - timedelta(days=REPORT_STALE_DAYS)
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    rows: list[MeasureRow]
+    total: int
+    page: int
+    pages: int
+
+
+def german_fold(column: Any) -> ColumnElement[str]:
+    """SQL expression sorting German words after DIN 5007-1 (ä like a, ß like ss)."""
+    expression: Any = column
+    for source, target in (
+        ("Ä", "a"),
+        ("Ö", "o"),
+        ("Ü", "u"),
+        ("ä", "a"),
+        ("ö", "o"),
+        ("ü", "u"),
+        ("ß", "ss"),
+    ):
+        expression = func.replace(expression, source, target)
+    return func.lower(expression)
+
+
+def _overdue_subquery(on: date) -> Any:
+    return (
+        select(func.count(col(Milestone.id)))
+        .join(ProjectPlan, col(ProjectPlan.id) == col(Milestone.plan_id))
+        .where(
+            col(ProjectPlan.measure_id) == col(Measure.id),
+            col(Milestone.done_on).is_(None),
+            col(Milestone.archived).is_(False),
+            col(Milestone.due_on) < on,
+        )
+        .scalar_subquery()
+    )
+
+
+def _last_report_subquery() -> Any:
+    return (
+        select(func.max(col(StatusReport.reported_at)))
+        .where(col(StatusReport.measure_id) == col(Measure.id))
+        .scalar_subquery()
+    )
+
+
+def _apply_filters(query: Select[Any], flt: MeasureFilter, session: Session) -> Select[Any]:
+    query = query.where(col(Measure.archived).is_(flt.archiviert))
+    if flt.kommune:
+        municipality = session.execute(
+            select(col(Municipality.id)).where(col(Municipality.slug) == flt.kommune)
+        ).scalar_one_or_none()
+        if municipality is None:
+            return query.where(literal(False))
+        takes_part = exists().where(
+            col(Participation.measure_id) == col(Measure.id),
+            col(Participation.municipality_id) == municipality,
+        )
+        query = query.where(or_(col(Measure.lead_municipality_id) == municipality, takes_part))
+    if flt.feld:
+        query = query.where(col(ActionField.code) == flt.feld)
+    if flt.status:
+        query = query.where(col(Measure.status) == flt.status)
+    if flt.ampel:
+        query = query.where(col(Measure.traffic_light) == flt.ampel)
+    if flt.prioritaet:
+        query = query.where(col(Measure.priority) == flt.prioritaet)
+    if flt.jahr is not None:
+        first, last = date(flt.jahr, 1, 1), date(flt.jahr, 12, 31)
+        runs = and_(
+            col(Measure.planned_start).is_not(None),
+            col(Measure.planned_start) <= last,
+            or_(col(Measure.planned_end).is_(None), col(Measure.planned_end) >= first),
+        )
+        has_budget = exists().where(
+            col(BudgetLine.measure_id) == col(Measure.id), col(BudgetLine.year) == flt.jahr
+        )
+        query = query.where(or_(runs, has_budget))
+    if flt.beispiel == "ja":
+        query = query.where(col(Measure.example).is_(True))
+    elif flt.beispiel == "nein":
+        query = query.where(col(Measure.example).is_(False))
+    if flt.q:
+        needle = f"%{flt.q.casefold()}%"
+        query = query.where(
+            or_(
+                func.lower(col(Measure.code)).like(needle),
+                german_fold(col(Measure.title)).like(german_fold(literal(needle))),
+                german_fold(col(Measure.goal)).like(german_fold(literal(needle))),
+            )
+        )
+    return query
+
+
+_LIGHT_ORDER = case({"rot": 0, "gelb": 1, "gruen": 2}, value=col(Measure.traffic_light), else_=3)
+_STATUS_ORDER = case(
+    {"in_umsetzung": 0, "geplant": 1, "zurueckgestellt": 2, "abgeschlossen": 3, "verworfen": 4},
+    value=col(Measure.status),
+    else_=5,
+)
+
+
+def _order(flt: MeasureFilter) -> list[Any]:
+    keys: dict[str, Any] = {
+        "code": col(Measure.code),
+        "titel": german_fold(col(Measure.title)),
+        "status": _STATUS_ORDER,
+        "fortschritt": col(Measure.progress),
+        "ampel": _LIGHT_ORDER,
+        "ende": col(Measure.planned_end),
+    }
+    primary = keys[flt.sort]
+    ordered = primary.desc() if flt.richtung == "ab" else primary.asc()
+    return [ordered, col(Measure.code).asc()]
+
+
+def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
+    """One page of the list: one COUNT query and one SELECT, whatever the page size."""
+    base: Select[Any] = select(col(Measure.id)).join(
+        ActionField, col(ActionField.id) == col(Measure.action_field_id)
+    )
+    base = _apply_filters(base, flt, session)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    pages = max(1, -(-int(total) // PAGE_SIZE))
+    page = min(flt.seite, pages)
+    overdue = _overdue_subquery(today()).label("overdue")
+    last_report = _last_report_subquery().label("last_report")
+    query: Select[Any] = (
+        select(
+            Measure,
+            col(ActionField.code),
+            col(ActionField.title),
+            col(Municipality.name),
+            overdue,
+            last_report,
+        )
+        .join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
+        .join(Municipality, col(Municipality.id) == col(Measure.lead_municipality_id))
+    )
+    query = _apply_filters(query, flt, session)
+    query = query.order_by(*_order(flt)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    rows = [
+        MeasureRow(
+            measure=measure,
+            field_code=field_code,
+            field_title=field_title,
+            lead_name=lead_name,
+            overdue_milestones=int(overdue_count or 0),
+            last_report_at=last_at,
+        )
+        for measure, field_code, field_title, lead_name, overdue_count, last_at in session.execute(
+            query
+        ).all()
+    ]
+    return MeasurePage(rows=rows, total=int(total), page=page, pages=pages)

@@ -12,12 +12,12 @@ from app.accounts.permissions import Principal, can_edit_measure, can_record_app
 from app.audit.service import measure_history
 from app.deps import SessionDep
 from app.enums import MeasureStatus, Priority, TrafficLight
+from app.finance.measure_view import measure_budget_summary
 from app.errors import StaleVersion, ValidationFailed
 from app.portfolio import queries, service
 from app.portfolio.detail import MeasureDetail, measure_detail, participant_ids
 from app.portfolio.filters import SORT_KEYS, MeasureFilter
 from app.portfolio.list_queries import measure_page
-from app.portfolio.shares import share_bp_by_municipality
 from app.portfolio.status_reports import StatusReportInput, create_status_report
 from app.web import is_htmx_partial, render
 
@@ -58,10 +58,13 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
     measure = detail.measure
     assert measure.id is not None
     participants = participant_ids(session, measure.id)
+    budget = measure_budget_summary(session=session, measure=measure, actor=user)
     return {
         "d": detail,
         "m": measure,
-        "shares": share_bp_by_municipality(session, measure),
+        "budget": budget,
+        "budget_template": "finance/_measure_budget.html",
+        "shares": budget.key_shares_bp,
         "history": measure_history(session, measure.id),
         "statuses": STATUSES,
         "lights": LIGHTS,

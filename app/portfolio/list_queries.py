@@ -38,7 +38,9 @@ class MeasureRow:
 
     @property
     def report_missing(self) -> bool:
-        """No status report within the last 90 days."""
+        """An active measure without a status report within the last 90 days."""
+        if self.measure.status in {"abgeschlossen", "verworfen"}:
+            return False
         if self.last_report_at is None:
             return True
         return as_aware(self.last_report_at) < utcnow() - timedelta(days=REPORT_STALE_DAYS)

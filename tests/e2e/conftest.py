@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,38 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
 def http_client(server: LiveServer) -> httpx.Client:
     return httpx.Client(base_url=server.base_url, follow_redirects=True, timeout=30.0)
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """Addresses for the routes with path parameters, found by the administrator's crawl."""
+
+    addresses: dict[str, str]
+    problems: list[str]
+
+
+@pytest.fixture(scope="session")
+def site_map(live_server: LiveServer) -> SiteMap:
+    from tests.e2e.pages import discover_pages, http_login
+
+    with http_client(live_server) as client:
+        http_login(client, "admin")
+        _pages, problems, addresses = discover_pages(live_server, client)
+    return SiteMap(addresses=addresses, problems=problems)
+
+
+def pages_for(server: LiveServer, role: str, site: SiteMap) -> list[Any]:
+    """Every page as ``role`` ("anonym" or a user name) sees it; fails on unreachable routes."""
+    from tests.e2e.pages import discover_pages, http_login
+
+    assert not site.problems, "pages that could not be checked:\n" + "\n".join(site.problems)
+    with http_client(server) as client:
+        if role != "anonym":
+            http_login(client, role)
+        pages, problems, _ = discover_pages(server, client, known=site.addresses)
+    assert not problems, f"pages that failed for {role}:\n" + "\n".join(problems)
+    assert pages, f"no pages found for {role}"
+    return pages
 
 
 def login_as(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:

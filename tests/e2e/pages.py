@@ -9,7 +9,7 @@ makes the judges fail with a message saying where to teach them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -115,46 +115,50 @@ def _local_path(base_url: str, href: str, current: str) -> str | None:
     parts = urlsplit(absolute)
     if f"{parts.scheme}://{parts.netloc}" != base_url:
         return None
-    return parts.path
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def discover_pages(
     server: LiveServer,
     client: httpx.Client,
     *,
+    known: dict[str, str] | None = None,
     routes: list[PageRoute] | None = None,
-    extra_values: Callable[[str], str | None] | None = None,
-) -> tuple[list[Page], list[str]]:
-    """Visit every page route as ``client``'s user; return the HTML pages and the problems.
+) -> tuple[list[Page], list[str], dict[str, str]]:
+    """Visit every page route as ``client``'s user.
 
-    Pages that redirect (e.g. to /login) count once under their final address; pages the role
-    may not see (403) or that do not exist for it (404) are skipped, other errors are problems.
+    Returns the HTML pages, the problems, and the address used for each route with path
+    parameters. ``known`` passes such addresses found before (by the administrator, who sees
+    the most links); otherwise they come from links on the pages visited, or from the database.
+    Redirects (e.g. to /login) count once under their final address; what the role may not see
+    (401, 403) or what does not exist (404) is skipped; HTML fragments for htmx are not pages.
     """
     routes = page_routes() if routes is None else routes
     pages: dict[str, Page] = {}
     problems: list[str] = []
     links: list[str] = []
+    resolved: dict[str, str] = {}
 
-    def visit(path: str) -> None:
+    def visit(path: str) -> bool:
         response = client.get(path)
-        if response.status_code in (401, 403, 404, 405):
-            return
-        content_type = response.headers.get("content-type", "")
+        if response.status_code in (401, 403, 404, 405, 422):
+            return False
         if response.status_code != 200:
             problems.append(f"{path}: HTTP {response.status_code}")
-            return
-        if not content_type.startswith("text/html"):
-            return
-        final = response.url.path + (
-            f"?{response.url.query.decode()}" if response.url.query else ""
-        )
+            return False
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return False
+        if "<html" not in response.text[:500].lower():
+            return False  # an htmx fragment, judged inside its page
+        query = response.url.query.decode()
+        final = response.url.path + (f"?{query}" if query else "")
         if final not in pages:
             pages[final] = Page(requested=path, path=final, html=response.text)
-            links.extend(
-                p
-                for href in parse(response.text).links
-                if (p := _local_path(server.base_url, href, response.url.path)) is not None
-            )
+            for href in parse(response.text).links:
+                local = _local_path(server.base_url, href, response.url.path)
+                if local is not None and local not in links:
+                    links.append(local)
+        return True
 
     for route in routes:
         if not route.params:
@@ -162,27 +166,31 @@ def discover_pages(
     for route in routes:
         if not route.params:
             continue
-        candidate = next((link for link in links if route.regex.match(link)), None)
-        if candidate is None:
-            candidate = _fill_from_database(server, route, extra_values)
-        if candidate is None:
-            problems.append(
-                f"{route.path}: no value for {route.params} found in links or in the database; "
-                "teach tests/e2e/pages.py:_fill_from_database how to fill it"
-            )
+        if known is not None:
+            if route.path in known:
+                visit(known[route.path])
             continue
-        visit(candidate)
-    return list(pages.values()), problems
+        # Links keep their query: some pages need one (e.g. ?kommune=<slug>).
+        candidates = [link for link in links if route.regex.match(link.split("?")[0])][:8]
+        from_db = _fill_from_database(server, route)
+        if from_db is not None:
+            candidates.append(from_db)
+        hit = next((candidate for candidate in candidates if visit(candidate)), None)
+        if hit is not None:
+            resolved[route.path] = hit
+        else:
+            problems.append(
+                f"{route.path}: no address found that shows this page (tried {candidates}); "
+                "link to it from a page, or teach tests/e2e/pages.py:_database_value the "
+                f"parameters {route.params}"
+            )
+    return list(pages.values()), problems, (known if known is not None else resolved)
 
 
-def _fill_from_database(
-    server: LiveServer, route: PageRoute, extra_values: Callable[[str], str | None] | None
-) -> str | None:
+def _fill_from_database(server: LiveServer, route: PageRoute) -> str | None:
     path = route.path
     for name in route.params:
-        value = extra_values(name) if extra_values else None
-        if value is None:
-            value = _database_value(server, name)
+        value = _database_value(server, name)
         if value is None:
             return None
         path = PARAM.sub(value, path, count=1)
@@ -202,7 +210,12 @@ def _database_value(server: LiveServer, name: str) -> str | None:
         return "admin"
     if lowered.endswith("_id") or lowered == "id":
         stem = lowered.removesuffix("_id") or "measure"
-        for table in (stem, f"{stem}_account", f"{stem}s"):
+        tables = [
+            str(row[0])
+            for row in server.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        similar = sorted(t for t in tables if t.endswith(f"_{stem}") or t.startswith(f"{stem}_"))
+        for table in (stem, *similar):
             try:
                 rows = server.query(f'SELECT min(id) FROM "{table}"')
             except Exception:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import http_client, login_as, record_judge
+from tests.e2e.conftest import SiteMap, login_as, pages_for, record_judge
 from tests.e2e.judges import describe_axe, run_axe
-from tests.e2e.pages import NOT_FOUND_PAGE, discover_pages, http_login
+from tests.e2e.pages import NOT_FOUND_PAGE
 from tests.e2e.server import DEMO_PASSWORD, ROLE_USERS, LiveServer
 
 ROLES = ("anonym", *ROLE_USERS)
@@ -20,14 +20,9 @@ ROLES = ("anonym", *ROLE_USERS)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_no_wcag_violations(
-    role: str, browser: Any, live_server: LiveServer, axe_source: str
+    role: str, browser: Any, live_server: LiveServer, site_map: SiteMap, axe_source: str
 ) -> None:
-    with http_client(live_server) as client:
-        if role != "anonym":
-            http_login(client, role)
-        pages, problems = discover_pages(live_server, client)
-    assert not problems, "pages that could not be checked:\n" + "\n".join(problems)
-    assert pages, "no pages found"
+    pages = pages_for(live_server, role, site_map)
 
     # bypass_csp only lets the injected axe script run; the application's own CSP stays untested
     # here and is exercised by the journeys.
@@ -106,7 +101,6 @@ def test_keyboard_focus_is_visible(page: Any, live_server: LiveServer) -> None:
     reached = 0
     for address in ("/login", "/"):
         page.goto(address)
-        page.mouse.click(1, 1)  # focus the document itself, not the address bar
         for _ in range(12):
             page.keyboard.press("Tab")
             handle = page.evaluate_handle("() => document.activeElement")

@@ -57,10 +57,13 @@ def _measure_id(session: Session, obj: Any) -> int | None:
 
 
 def _identity(obj: Any) -> str:
-    identity = inspect(obj).identity
-    if identity is None:
-        return ""
-    return "/".join(str(part) for part in identity)
+    # Read the key from the row values: during after_flush a freshly inserted object has its
+    # primary key but not yet its identity key.
+    state = inspect(obj)
+    key = state.mapper.primary_key_from_instance(obj)
+    if any(part is None for part in key):
+        key = list(state.identity or ())
+    return "/".join(str(part) for part in key)
 
 
 def _column_keys(obj: Any) -> list[str]:

@@ -6,7 +6,7 @@ Nothing here touches the database. The file kind follows from the file name: ``m
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,17 +146,51 @@ def _describe(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
     return (" › ".join(entry) or "(Datei)"), field_text
 
 
+_GERMAN: dict[str, str] = {
+    "missing": "Pflichtfeld fehlt",
+    "extra_forbidden": "unbekanntes Feld",
+    "enum": "ungültiger Wert; erlaubt: {expected}",
+    "literal_error": "ungültiger Wert; erlaubt: {expected}",
+    "int_parsing": "ganze Zahl erwartet",
+    "int_type": "ganze Zahl erwartet",
+    "int_from_float": "ganze Zahl erwartet",
+    "bool_parsing": "true oder false erwartet",
+    "bool_type": "true oder false erwartet",
+    "string_type": "Text erwartet",
+    "list_type": "Liste erwartet",
+    "dict_type": "Zuordnung (Schlüssel: Wert) erwartet",
+    "model_type": "Zuordnung (Schlüssel: Wert) erwartet",
+    "greater_than_equal": "muss mindestens {ge} sein",
+    "less_than_equal": "darf höchstens {le} sein",
+    "string_too_short": "darf nicht leer sein",
+    "string_too_long": "zu lang (höchstens {max_length} Zeichen)",
+    "too_short": "braucht mindestens {min_length} Eintrag/Einträge",
+    "string_pattern_mismatch": "ungültiges Format (erwartet: {pattern})",
+}
+
+
+def _german(error: Mapping[str, Any]) -> str:
+    """A German message for the pydantic error types a seed author meets."""
+    template = _GERMAN.get(str(error["type"]))
+    if template is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    context = {
+        key: str(value).replace("' or '", "', '") for key, value in (error.get("ctx") or {}).items()
+    }
+    try:
+        return template.format(**context)
+    except KeyError:
+        return template.split(";")[0].split(" (")[0]
+
+
 def _validation_error(file: str, raw: Any, exc: ValidationError) -> SeedError:
     errors = exc.errors()
     first = errors[0]
     entry, field_name = _describe(raw, tuple(first["loc"]))
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = _german(first)
     value = first.get("input")
-    if first["type"] == "missing":
-        message = "Pflichtfeld fehlt"
-    elif first["type"] == "extra_forbidden":
-        message = "unbekanntes Feld"
-    elif isinstance(value, str | int) and not message.startswith(("Betrag", "Datum", "Prozent")):
+    explained = first["type"] in ("missing", "extra_forbidden", "value_error")
+    if not explained and isinstance(value, str | int):
         message = f"{message} (Wert: {value!r})"
     if len(errors) > 1:
         message += f" – und {len(errors) - 1} weitere Fehler in dieser Datei"

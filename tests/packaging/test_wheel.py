@@ -9,6 +9,7 @@ test needs no registry, while ``app`` itself can only come from the wheel.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -36,9 +37,18 @@ def _run(command: list[str], *, cwd: Path, env: dict[str, str] | None = None) ->
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (ROOT / "app" / "static" / "vendor" / "htmx" / "htmx.min.js").exists():
         pytest.fail("app/static is not built: run `make assets` before building the wheel")
+    # Build from a clean copy (as the Dockerfile does): setuptools reuses a build/ folder in the
+    # checkout, which would smuggle files deleted since into the wheel.
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("app", "templates", "migrations", "seed"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=ignore)
     out = tmp_path_factory.mktemp("dist")
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         cwd=out,
     )
     wheels = list(out.glob("ikz_portfolio-*.whl"))

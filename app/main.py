@@ -12,6 +12,7 @@ from app.audit.routes import router as audit_routes
 from app.config import check_production_settings, get_settings
 from app.finance.api import router as finance_api
 from app.finance.edit_routes import router as finance_edit_routes
+from app.finance.grant_routes import router as finance_grant_routes
 from app.finance.routes import router as finance_routes
 from app.pages import router as pages_router
 from app.portfolio.api import router as portfolio_api
@@ -45,5 +46,6 @@ def create_app() -> FastAPI:
     app.include_router(portfolio_api)
     app.include_router(finance_routes)
     app.include_router(finance_edit_routes)
+    app.include_router(finance_grant_routes)
     app.include_router(finance_api)
     return app

@@ -210,3 +210,9 @@ def data_state(session: Session) -> datetime | None:
 
 def measure_by_code(session: Session, code: str) -> Measure | None:
     return session.exec(select(Measure).where(Measure.code == code)).first()
+
+
+def active_measure_ids(session: Session) -> list[int]:
+    """Measures that are not archived (the candidates a grant may cover)."""
+    rows = session.exec(select(Measure.id).where(col(Measure.archived).is_(False))).all()
+    return [int(mid) for mid in rows if mid is not None]

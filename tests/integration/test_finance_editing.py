@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from app.enums import Role
+from app.finance.funding import grant_overviews
 from app.finance.measure_view import measure_budget_summary
-from app.finance.models import BudgetLine, Drawdown, HaushaltMapping
+from app.finance.models import BudgetLine, Drawdown, Grant, HaushaltMapping, ProofOfUse
 from app.portfolio.models import Participation
 from tests.integration.finance_data import World, build_world, principal
 
@@ -269,3 +271,99 @@ def test_measure_summary_matches_the_api(
     page = client.get("/massnahmen/TST-F02/budget")
     assert "Budget und Kostenaufteilung" in page.text
     assert "nach Einwohnerzahl" in page.text
+
+
+def _grant_form(world: World, **changes: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "programme_id": str(world.grant.programme_id),
+        "title": "Neue Zuwendung",
+        "notice_number": "TEST-2025-777",
+        "notice_date": "2025-05-02",
+        "period_start": "2025-01-01",
+        "period_end": "2026-12-31",
+        "eligible": "100.000,00",
+        "rate": "90,00",
+        "maximum": "90.000,00",
+        "applicant": "erbach",
+        "measure_codes": ["TST-F03"],
+    }
+    data.update(changes)
+    return data
+
+
+def test_coordination_maintains_grants(
+    client: TestClient, session: Session, world: World, login: Any
+) -> None:
+    login(client, "finanzen.oberzent")
+    assert client.get("/foerderung/zuwendungen/neu").status_code == 403
+    assert client.post("/foerderung/zuwendungen", data=_grant_form(world)).status_code == 403
+    login(client, "admin")
+    bad = client.post(
+        "/foerderung/zuwendungen", data=_grant_form(world, rate="120,00", period_end="2024-01-01")
+    )
+    assert bad.status_code == 422
+    assert "höchstens 100 %" in bad.text and "vor seinem Beginn" in bad.text
+    ok = client.post("/foerderung/zuwendungen", data=_grant_form(world), follow_redirects=False)
+    assert ok.status_code == 303
+    grant = session.exec(select(Grant).where(Grant.notice_number == "TEST-2025-777")).one()
+    assert (grant.eligible_cents, grant.rate_bp, grant.max_cents) == (10_000_000, 9000, 9_000_000)
+    # The maximum of a grant cannot fall below what was drawn.
+    client.post(
+        f"/foerderung/{grant.id}/abrufe", data={"requested_on": "2025-06-01", "amount": "50.000,00"}
+    )
+    session.refresh(grant)
+    lowered = client.post(
+        "/foerderung/zuwendungen",
+        data=_grant_form(
+            world,
+            maximum="40.000,00",
+            grant_id=str(grant.id),
+            expected_version=str(grant.version),
+        ),
+    )
+    assert lowered.status_code == 422
+    assert "bereits 50.000,00" in lowered.text.replace("&nbsp;", "\u00a0").replace("\u00a0", " ")
+    stale = client.post(
+        "/foerderung/zuwendungen",
+        data=_grant_form(world, grant_id=str(grant.id), expected_version=str(grant.version - 1)),
+    )
+    assert stale.status_code == 409
+
+
+def test_warnings_for_period_end_and_proof_of_use(
+    client: TestClient, session: Session, world: World, login: Any
+) -> None:
+    proof = ProofOfUse(
+        grant_id=int(world.grant.id or 0), title="Zwischennachweis", due_on=date(2025, 11, 30)
+    )
+    session.add(proof)
+    session.flush()
+    on = date(2025, 11, 15)
+    overview = next(
+        o
+        for o in grant_overviews(session=session, actor=principal(Role.leser), on=on)
+        if o.grant.id == world.grant.id
+    )
+    texts = [w.text for w in overview.warnings]
+    assert any("endet am 31.12.2025 (in 46 Tagen)" in t for t in texts)
+    assert any("Zwischennachweis ist am 30.11.2025 fällig (in 15 Tagen)" in t for t in texts)
+    later = next(
+        o
+        for o in grant_overviews(session=session, actor=principal(Role.leser), on=date(2026, 1, 5))
+        if o.grant.id == world.grant.id
+    )
+    assert any("abgelaufen" in w.text for w in later.warnings)
+    assert any("überfällig" in w.text for w in later.warnings)
+    login(client, "admin")
+    response = client.post(
+        f"/foerderung/nachweise/{proof.id}",
+        data={"submitted_on": "2025-11-20", "expected_version": str(proof.version)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    after = next(
+        o
+        for o in grant_overviews(session=session, actor=principal(Role.leser), on=on)
+        if o.grant.id == world.grant.id
+    )
+    assert not any("Zwischennachweis" in w.text for w in after.warnings)

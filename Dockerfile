@@ -35,5 +35,7 @@ WORKDIR /var/lib/ikz
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
-# IKZ_SECRET_KEY must be given at run time (the application refuses the default in production).
+# IKZ_SECRET_KEY must be given at run time (the application refuses the default in production),
+# e.g. docker run -e IKZ_SECRET_KEY=... -e IKZ_DATABASE_URL=postgresql+psycopg://... -p 8000:8000 IMAGE
+# Other commands: docker run --entrypoint ikz IMAGE seed
 ENTRYPOINT ["/bin/sh", "-c", "ikz db upgrade && exec ikz serve --host 0.0.0.0 --port 8000 \"$@\"", "ikz"]

@@ -66,10 +66,11 @@ def _tab_to(page: Any, predicate: Any, what: str, limit: int = 40) -> dict[str, 
     raise AssertionError(f"{what} cannot be reached with the Tab key ({limit} presses)")
 
 
-def test_login_and_logout_with_the_keyboard_only(page: Any, live_server: LiveServer) -> None:
+def keyboard_login(page: Any, username: str) -> None:
+    """Sign in with the keyboard alone: Tab to each field, type, Enter on the button."""
     page.goto("/login")
     _tab_to(page, lambda f: f["name"] == "username", "the user name field")
-    page.keyboard.type("digital.oberzent")
+    page.keyboard.type(username)
     _tab_to(page, lambda f: f["name"] == "password", "the password field")
     page.keyboard.type(DEMO_PASSWORD)
     _tab_to(
@@ -77,7 +78,11 @@ def test_login_and_logout_with_the_keyboard_only(page: Any, live_server: LiveSer
     )
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "/login" not in page.url
+    assert "/login" not in page.url, f"keyboard login as {username} failed"
+
+
+def test_login_and_logout_with_the_keyboard_only(page: Any, live_server: LiveServer) -> None:
+    keyboard_login(page, "digital.oberzent")
     name = live_server.display_name("digital.oberzent")
     assert name in page.locator("header").inner_text()
 
@@ -123,7 +128,7 @@ def test_status_report_with_the_keyboard_only(page: Any, live_server: LiveServer
     Activates as soon as a measure page offers a form with the fields summary and progress.
     """
     code = live_server.measure_codes()[0]
-    login_as(page, "admin")
+    keyboard_login(page, "admin")
     page.goto(f"/massnahmen/{code}")
     form = page.locator("form:has([name=summary]):has([name=progress])")
     if form.count() == 0:

@@ -33,7 +33,7 @@ def create_app() -> FastAPI:
             "Michelstadt, Oberzent und Brombachtal."
         ),
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # app.pages serves /docs with local assets (CSP: self only)
         redoc_url=None,
     )
     security.install(app)  # before the routers: the CSRF check applies to every route

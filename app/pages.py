@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
 from app import __version__
+from app.accounts.deps import OptionalUser
 from app.db import get_engine
 from app.web import render
 
@@ -30,5 +31,12 @@ def healthz() -> JSONResponse:
 
 
 @router.get("/barrierefreiheit", response_class=HTMLResponse, include_in_schema=False)
-def accessibility_statement(request: Request) -> HTMLResponse:
+def accessibility_statement(request: Request, user: OptionalUser) -> HTMLResponse:
+    # ``user`` is resolved so that a signed-in visitor keeps the navigation.
     return render(request, "pages/barrierefreiheit.html")
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI from our own static files (FastAPI's default page needs a CDN and inline JS)."""
+    return render(request, "pages/api_docs.html", block=None)

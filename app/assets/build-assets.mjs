@@ -19,6 +19,11 @@ cpSync(join(kern, "fonts", "fira-sans"), join(out, "vendor", "kern", "fonts", "f
   recursive: true,
 });
 cpSync(join(modules, "htmx.org", "dist", "htmx.min.js"), join(out, "vendor", "htmx", "htmx.min.js"));
+// Swagger UI for /docs, served from here so the Content-Security-Policy can stay 'self' only.
+mkdirSync(join(out, "vendor", "swagger-ui"), { recursive: true });
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
+  cpSync(join(modules, "swagger-ui-dist", file), join(out, "vendor", "swagger-ui", file));
+}
 cpSync(join(here, "css"), join(out, "css"), { recursive: true });
 cpSync(join(here, "js"), join(out, "js"), { recursive: true });
 console.log(`assets built into ${out}`);

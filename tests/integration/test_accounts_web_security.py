@@ -166,3 +166,13 @@ def test_api_validation_errors_name_the_field(test_app: FastAPI, login: Any) -> 
     body = response.json()
     assert body["detail"] == "Bitte prüfen Sie Ihre Eingaben."
     assert body["errors"] == {"amount": "Pflichtangabe fehlt."}
+
+
+def test_api_docs_load_only_local_assets(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    _assert_security_headers(response)
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in response.text
+    assert "/static/js/api-docs.js" in response.text
+    assert "cdn." not in response.text
+    assert "<script>" not in response.text

@@ -66,6 +66,13 @@ def test_wheel_contains_templates_migrations_seed_and_static_assets(wheel: Path)
     assert "app/static/vendor/htmx/htmx.min.js" in names
     assert "app/static/vendor/kern/kern.min.css" in names
     assert not [n for n in names if n.startswith(("tests/", "node_modules/"))]
+    for folder in ("templates", "migrations", "seed"):
+        files = {
+            f"ikz_data/{folder}/{path.relative_to(ROOT / folder).as_posix()}"
+            for path in (ROOT / folder).rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        }
+        assert not sorted(files - names), f"files of {folder}/ missing from the wheel"
     packages = {
         str(init.parent.relative_to(ROOT))
         for init in (ROOT / "app").rglob("__init__.py")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import pytest
@@ -35,8 +36,8 @@ from app.accounts import service as accounts
 from app.accounts.models import RoleAssignment, User
 from app.accounts.passwords import hash_password
 from app.accounts.permissions import Principal
-from app.finance.models import Grant
-from app.portfolio.models import Measure, Municipality, Participation
+from app.finance.models import BudgetLine, Grant, ProofOfUse
+from app.portfolio.models import Measure, Milestone, Municipality, Participation, ProjectPlan
 from tests.conftest import sign_in
 
 Expected = Literal["allowed", "forbidden", "anonymous"]
@@ -85,6 +86,15 @@ def municipal(role_name: str) -> Callable[[str, str], Expected]:
     return rule
 
 
+def budget_line(role: str, scope: str) -> Expected:
+    """Finanzen of an involved municipality change a line; its officers record the actual."""
+    if role == "anonymous":
+        return "anonymous"
+    if role == "admin" or (role in ("finanzen", "digital") and scope == "own"):
+        return "allowed"
+    return "forbidden"
+
+
 # --- request context --------------------------------------------------------------------------
 
 
@@ -101,7 +111,17 @@ class Ctx:
     target_assignment_id: int
     token_id: int
     grant_id: int
+    milestone_id: int
+    line: BudgetLine
+    other_slug: str
+    programme_id: int
+    proof_id: int
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        """The municipality concerned: the own one, or one the actor has no role in."""
+        return OWN_SLUG if self.own else self.other_slug
 
     @property
     def own(self) -> bool:
@@ -119,6 +139,26 @@ class Req:
 class Entry:
     rule: Callable[[str, str], Expected]
     build: Callable[[Ctx], Req]
+
+
+def _euro(cents: int | None) -> str:
+    return "" if cents is None else f"{cents // 100},{cents % 100:02d}"
+
+
+def _budget_line_form(ctx: Ctx) -> dict[str, Any]:
+    """The existing line with only the actual amount changed (what an officer may do)."""
+    line = ctx.line
+    return {
+        "line_id": str(line.id),
+        "expected_version": str(line.version),
+        "year": str(line.year),
+        "category": line.category,
+        "kind": line.kind,
+        "planned": _euro(line.planned_cents),
+        "approved": _euro(line.approved_cents),
+        "actual": "12,34",
+        "note": line.note,
+    }
 
 
 def _status_report(ctx: Ctx) -> dict[str, Any]:
@@ -200,7 +240,88 @@ RULES: dict[tuple[str, str], Entry] = {
             f"/api/v1/measures/{ctx.measure.code}/status-reports", json=_status_report(ctx)
         ),
     ),
+    ("POST", "/massnahmen/neu"): Entry(
+        admin_only, lambda ctx: Req("/massnahmen/neu", data={"code": "HF9-M99", "title": "Neu"})
+    ),
+    ("POST", "/massnahmen/{code}/bearbeiten"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/bearbeiten",
+            data={"expected_version": str(ctx.measure.version), "title": "Neuer Titel"},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/archivieren"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/archivieren",
+            data={"expected_version": str(ctx.measure.version)},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/wiederherstellen"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/wiederherstellen",
+            data={"expected_version": str(ctx.measure.version)},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/projektplan"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/projektplan", data={"summary": "Plan"}),
+    ),
+    ("POST", "/massnahmen/{code}/meilensteine"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/meilensteine", data={"title": "M"}),
+    ),
+    ("POST", "/massnahmen/{code}/meilensteine/{milestone_id}"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/meilensteine/{ctx.milestone_id}",
+            data={"title": "Geändert"},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/meilensteine/{milestone_id}/archivieren"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/meilensteine/{ctx.milestone_id}/archivieren",
+            data={},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/beschluss"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/beschluss", data={"kommune": ctx.slug}),
+    ),
     # finance
+    ("POST", "/massnahmen/{code}/budget"): Entry(
+        budget_line,
+        lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/budget", data=_budget_line_form(ctx)),
+    ),
+    ("POST", "/massnahmen/{code}/budget/{line_id}/loeschen"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/budget/{ctx.line.id}/loeschen",
+            data={"expected_version": str(ctx.line.version)},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/kostenschluessel"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/kostenschluessel", data={"cost_key": "equal"}
+        ),
+    ),
+    ("POST", "/haushalt/zuordnung"): Entry(
+        municipal("finanzen"), lambda ctx: Req(f"/haushalt/zuordnung?kommune={ctx.slug}", data={})
+    ),
+    ("POST", "/foerderung/zuwendungen"): Entry(
+        admin_only,
+        lambda ctx: Req("/foerderung/zuwendungen", data={"programme_id": str(ctx.programme_id)}),
+    ),
+    ("POST", "/foerderung/nachweise/{proof_id}"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/foerderung/nachweise/{ctx.proof_id}",
+            data={"submitted_on": "2026-03-01", "expected_version": "1"},
+        ),
+    ),
     ("POST", "/foerderung/{grant_id}/abrufe"): Entry(
         admin_only,
         lambda ctx: Req(
@@ -278,17 +399,47 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
     )
     grant = session.exec(select(Grant).order_by(col(Grant.id))).first()
     assert grant is not None and grant.id is not None, "the seed holds a grant"
+    measure = _measure(session, own.id, involved=scope == "own")
+    assert measure.id is not None
+    plan = session.exec(select(ProjectPlan).where(ProjectPlan.measure_id == measure.id)).first()
+    if plan is None:
+        plan = ProjectPlan(measure_id=measure.id)
+        session.add(plan)
+        session.flush()
+    milestone = Milestone(plan_id=int(plan.id or 0), title="Matrix-Meilenstein")
+    session.add(milestone)
+    line = session.exec(select(BudgetLine).where(BudgetLine.measure_id == measure.id)).first()
+    if line is None:
+        line = BudgetLine(
+            measure_id=measure.id,
+            year=2026,
+            category="schulung",
+            kind="konsumtiv",
+            planned_cents=150000,
+        )
+        session.add(line)
+    other = session.get(Municipality, measure.lead_municipality_id)
+    if other is None or other.slug == OWN_SLUG:
+        other = session.exec(select(Municipality).where(Municipality.slug != OWN_SLUG)).first()
+    assert other is not None
+    proof = ProofOfUse(grant_id=grant.id, due_on=date(2027, 6, 30))
+    session.add(proof)
     session.flush()
     return Ctx(
         session=session,
         role=role,
         scope=scope,
         username=username,
-        measure=_measure(session, own.id, involved=scope == "own"),
+        measure=measure,
         target_user_id=target.id,
         target_assignment_id=int(assignment.id or 0),
         token_id=int(token.id or 0),
         grant_id=grant.id,
+        milestone_id=int(milestone.id or 0),
+        line=line,
+        other_slug=other.slug,
+        programme_id=grant.programme_id,
+        proof_id=int(proof.id or 0),
     )
 
 

@@ -32,6 +32,7 @@ from app.timeutil import as_aware, utcnow
 
 TOKEN_PREFIX = "ikz_"  # noqa: S105 - a prefix that marks tokens, not a secret
 MIN_PASSWORD_LENGTH = 10
+ATTEMPTS_KEPT_FOR = timedelta(days=1)
 # Verified against when the user does not exist, so that both cases take the same time.
 _DUMMY_HASH = hash_password("timing-equaliser-not-a-password")
 
@@ -105,6 +106,10 @@ def authenticate(
         valid = verify_password(user.password_hash, password) and user.active
     if user is None or not valid:
         session.add(LoginAttempt(username=name, client_address=address))
+        # Failures outside every window can never count again; keep the table small.
+        keep = max(ATTEMPTS_KEPT_FOR, timedelta(minutes=settings.login_window_minutes))
+        cutoff = utcnow() - keep
+        session.execute(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < cutoff))
         session.flush()
         raise LoginFailed()
     session.execute(delete(LoginAttempt).where(col(LoginAttempt.username) == name))

@@ -31,6 +31,7 @@ class Step:
     seconds: float = 0.0
     detail: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
 
 
 steps: list[Step] = []
@@ -69,6 +70,21 @@ def junit_counts(path: Path) -> dict[str, int]:
     return counts
 
 
+def junit_outcomes(path: Path) -> dict[str, str]:
+    outcomes: dict[str, str] = {}
+    if not path.exists():
+        return outcomes
+    for case in ET.parse(path).getroot().iter("testcase"):
+        name = f"{case.get('classname', '')}::{case.get('name', '')}"
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcomes[name] = "failed"
+        elif case.find("skipped") is not None:
+            outcomes[name] = "skipped"
+        else:
+            outcomes[name] = "passed"
+    return outcomes
+
+
 def run_pytest(name: str, args: list[str], env: dict[str, str] | None = None) -> Step:
     banner(name)
     with tempfile.TemporaryDirectory(prefix="ikz-junit-") as tmp:
@@ -85,7 +101,8 @@ def run_pytest(name: str, args: list[str], env: dict[str, str] | None = None) ->
         started = time.monotonic()
         code = subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
         counts = junit_counts(junit)
-    step = Step(name, seconds=time.monotonic() - started, counts=counts)
+        outcomes = junit_outcomes(junit)
+    step = Step(name, seconds=time.monotonic() - started, counts=counts, outcomes=outcomes)
     if code == 5:  # pytest: no tests collected
         step.detail = "no tests collected"
     elif code != 0:
@@ -150,12 +167,19 @@ def main() -> int:
         if IN_CI:
             note = "/usr/bin/chromium missing in CI: the browser tests will fail"
         banner(note)
-    run_pytest(
+    e2e = run_pytest(
         "e2e: browser journeys, axe, HTML validation, schemathesis",
         ["tests/e2e", *parallel],
         env={"IKZ_JUDGE_LOG": str(judge_log)},
     )
     figures = judge_figures(judge_log)
+    planted = {k: v for k, v in e2e.outcomes.items() if "test_judges_catch_faults" in k}
+    if planted:
+        caught = sum(v == "passed" for v in planted.values())
+        figures.append(
+            f"  planted faults             {caught} of {len(planted)} checks show the judges "
+            "catch them (unlabeled input, invalid tag, 500 route, wrong response shape)"
+        )
     shutil.rmtree(judge_log.parent, ignore_errors=True)
 
     print("\n" + "=" * 78)

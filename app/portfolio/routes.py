@@ -12,8 +12,8 @@ from app.accounts.permissions import Principal, can_edit_measure, can_record_app
 from app.audit.service import measure_history
 from app.deps import SessionDep
 from app.enums import MeasureStatus, Priority, TrafficLight
-from app.finance.measure_view import measure_budget_summary
 from app.errors import StaleVersion, ValidationFailed
+from app.finance.measure_view import measure_budget_summary
 from app.portfolio import queries, service
 from app.portfolio.detail import MeasureDetail, measure_detail, participant_ids
 from app.portfolio.filters import SORT_KEYS, MeasureFilter

@@ -116,6 +116,9 @@ def _failure_text(failure: BaseException) -> list[str]:
     lines: list[str] = []
     for part in parts:
         title = getattr(part, "title", "") or type(part).__name__
+        where = getattr(part, "instance_path", None)
+        if where:
+            title += " at /" + "/".join(map(str, where))
         message = getattr(part, "message", "") or str(part)
         lines.append(f"{title}: {message}".strip().replace("\n", " ")[:300])
     return lines

@@ -10,6 +10,7 @@ from app.accounts.routes import router as accounts_routes
 from app.audit import listener
 from app.audit.routes import router as audit_routes
 from app.config import check_production_settings, get_settings
+from app.dashboard.routes import router as dashboard_routes
 from app.finance.api import router as finance_api
 from app.finance.edit_routes import router as finance_edit_routes
 from app.finance.grant_routes import router as finance_grant_routes
@@ -48,4 +49,5 @@ def create_app() -> FastAPI:
     app.include_router(finance_edit_routes)
     app.include_router(finance_grant_routes)
     app.include_router(finance_api)
+    app.include_router(dashboard_routes)
     return app

@@ -1,0 +1,50 @@
+// Draws the dashboard's Plotly figures from their JSON data blocks (progressive enhancement:
+// without JavaScript every chart still has its summary and data table).
+(function () {
+  "use strict";
+
+  var CONFIG = { displayModeBar: false, responsive: true, locale: "de" };
+
+  function draw(root) {
+    if (typeof window.Plotly === "undefined") {
+      return;
+    }
+    var blocks = (root || document).querySelectorAll("script.chart-data");
+    Array.prototype.forEach.call(blocks, function (block) {
+      var target = document.querySelector('[data-chart="' + block.id + '"]');
+      if (!target || target.getAttribute("data-drawn") === block.textContent.length + "") {
+        return;
+      }
+      var figure;
+      try {
+        figure = JSON.parse(block.textContent);
+      } catch (error) {
+        return;
+      }
+      window.Plotly.newPlot(target, figure.data || [], figure.layout || {}, CONFIG).then(function () {
+        target.setAttribute("data-drawn", block.textContent.length + "");
+        target.classList.add("dash-plot--drawn");
+        // Bars carry the URL of the filtered measures list: clicking one drills down.
+        target.on("plotly_click", function (event) {
+          var point = event && event.points && event.points[0];
+          var url = point && point.customdata;
+          if (typeof url === "string" && url.charAt(0) === "/") {
+            window.location.assign(url);
+          }
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    draw(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    draw(event.detail && event.detail.elt ? event.detail.elt : document);
+  });
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".dash-plot--drawn"), function (plot) {
+      window.Plotly.Plots.resize(plot);
+    });
+  });
+})();

@@ -1,0 +1,409 @@
+"""Plotly figures of the dashboard, each with a German one-sentence summary and a data table.
+
+Figures are built here and sent to the page as JSON; ``app/assets/js/charts.js`` draws them.
+Every trace is told apart by pattern, marker shape or text label as well as by colour, so the
+charts stay readable in greyscale. Amounts are plotted in euros (display only); the tables and
+the labels show the exact cent figures formatted by :func:`app.formatting.fmt_money`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+
+from app.dashboard.queries import FieldProgress, TimelineMilestone
+from app.dashboard.service import (
+    BudgetPanel,
+    Filters,
+    FundingPanel,
+    Timeline,
+)
+from app.enums import MeasureStatus, label
+from app.formatting import fmt_date, fmt_money
+from app.portfolio.models import Municipality
+
+FONT = "Fira Sans, Arial, sans-serif"
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "geplant": ("#8aa1c1", "/"),
+    "in_umsetzung": ("#1f4e8c", ""),
+    "abgeschlossen": ("#2e7d32", "x"),
+    "zurueckgestellt": ("#b26a00", "."),
+    "verworfen": ("#6b6b6b", "-"),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: id of its JSON block, title, summary sentence, figure and table."""
+
+    id: str
+    title: str
+    summary: str
+    figure: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+def _euros(cents: int) -> float:
+    return float(Decimal(cents) / 100)
+
+
+def _layout(fig: go.Figure, *, height: int = 360, **extra: Any) -> str:
+    fig.update_layout(
+        font={"family": FONT, "size": 14, "color": "#1b1b1b"},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=height,
+        legend={"orientation": "h", "y": -0.2},
+        separators=",.",
+        **extra,
+    )
+    fig.update_xaxes(automargin=True, gridcolor="#d0d0d0")
+    fig.update_yaxes(automargin=True, gridcolor="#d0d0d0")
+    return str(fig.to_json())
+
+
+def progress_chart(items: list[FieldProgress], filters: Filters) -> Chart:
+    with_measures = [i for i in items if i.measures]
+    urls = [filters.list_url(feld=i.code) for i in items]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=[f"{i.code} {i.title}" for i in items],
+            x=[i.average_progress for i in items],
+            text=[f"{i.average_progress} % ({i.measures} Maßn.)" for i in items],
+            textposition="auto",
+            marker={"color": "#1f4e8c", "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
+            customdata=urls,
+            hovertemplate="%{y}: %{x} %<extra></extra>",
+            name="Durchschnittlicher Fortschritt",
+        )
+    )
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %", title_text="Durchschnittlicher Fortschritt")
+    fig.update_yaxes(autorange="reversed")
+    if with_measures:
+        best = max(with_measures, key=lambda i: (i.average_progress, i.code))
+        worst = min(with_measures, key=lambda i: (i.average_progress, i.code))
+        summary = (
+            f"Am weitesten ist das Handlungsfeld {best.code} „{best.title}“ mit durchschnittlich "
+            f"{best.average_progress} % Fortschritt, am wenigsten weit {worst.code} mit "
+            f"{worst.average_progress} %."
+        )
+    else:
+        summary = "Für diese Auswahl gibt es keine Maßnahmen in den Handlungsfeldern."
+    rows = [
+        [
+            Cell(f"{i.code} {i.title}", urls[n]),
+            Cell(str(i.measures), numeric=True),
+            Cell(str(i.active), numeric=True),
+            Cell(f"{i.average_progress} %", numeric=True),
+        ]
+        for n, i in enumerate(items)
+    ]
+    return Chart(
+        "chart-fortschritt",
+        "Fortschritt je Handlungsfeld",
+        summary,
+        _layout(fig, height=max(260, 60 * len(items) + 80)),
+        ["Handlungsfeld", "Maßnahmen", "davon aktiv", "Ø Fortschritt"],
+        rows,
+    )
+
+
+def status_chart(matrix: list[tuple[Municipality, dict[str, int]]], filters: Filters) -> Chart:
+    statuses = [s.value for s in MeasureStatus]
+    names = [m.name for m, _ in matrix]
+    fig = go.Figure()
+    for status in statuses:
+        colour, pattern = STATUS_STYLE[status]
+        values = [counts[status] for _, counts in matrix]
+        fig.add_trace(
+            go.Bar(
+                name=label(status),
+                x=names,
+                y=values,
+                text=[str(v) if v else "" for v in values],
+                textposition="inside",
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#ffffff"}},
+                customdata=[_status_url(filters, m.slug, status) for m, _ in matrix],
+                hovertemplate="%{x}: %{y} " + label(status) + "<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title_text="Maßnahmen", rangemode="tozero", dtick=5)
+    totals = [(m, sum(c.values()), c.get("in_umsetzung", 0)) for m, c in matrix]
+    if totals and any(t for _, t, _ in totals):
+        most = max(totals, key=lambda t: (t[2], t[1]))
+        summary = (
+            f"{most[0].name} ist an {most[1]} Maßnahmen beteiligt, davon sind {most[2]} in "
+            "Umsetzung – "
+            + (
+                "die meisten laufenden Maßnahmen der Auswahl."
+                if len(totals) > 1
+                else "Stand der Auswahl."
+            )
+        )
+    else:
+        summary = "Für diese Auswahl gibt es keine Maßnahmen."
+    rows = [
+        [Cell(m.name, filters.list_url(kommune=m.slug))]
+        + [Cell(str(counts[s]), _status_url(filters, m.slug, s), True) for s in statuses]
+        + [Cell(str(sum(counts.values())), numeric=True)]
+        for m, counts in matrix
+    ]
+    return Chart(
+        "chart-status",
+        "Status der Maßnahmen je Kommune",
+        summary,
+        _layout(fig, barmode="stack"),
+        ["Kommune", *[label(s) for s in statuses], "gesamt"],
+        rows,
+    )
+
+
+def _status_url(filters: Filters, slug: str, status: str) -> str:
+    return filters.list_url(kommune=slug, status=status)
+
+
+def budget_chart(panel: BudgetPanel, scope_name: str) -> Chart:
+    years = [str(y.year) for y in panel.by_year]
+    series = [
+        ("Plan investiv", "investiv", "gross_cents", "#1f4e8c", ""),
+        ("Ist investiv", "investiv", "actual_cents", "#1f4e8c", "x"),
+        ("Plan konsumtiv", "konsumtiv", "gross_cents", "#b26a00", "/"),
+        ("Ist konsumtiv", "konsumtiv", "actual_cents", "#b26a00", "."),
+    ]
+    fig = go.Figure()
+    for name, kind, attr, colour, pattern in series:
+        cents = [getattr(getattr(y, kind), attr) for y in panel.by_year]
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=years,
+                y=[_euros(c) for c in cents],
+                marker={
+                    "color": colour if "Plan" in name else "#ffffff",
+                    "line": {"color": colour, "width": 2},
+                    "pattern": {
+                        "shape": pattern,
+                        "fgcolor": colour if "Ist" in name else "#ffffff",
+                    },
+                },
+                hovertext=[
+                    f"{name} {y}: {fmt_money(c)}" for y, c in zip(years, cents, strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Euro", tickformat=",.0f", rangemode="tozero")
+    fig.update_xaxes(type="category")
+    planned = sum(y.all.gross_cents for y in panel.by_year)
+    actual = sum(y.all.actual_cents for y in panel.by_year)
+    summary = (
+        f"Über alle Jahre sind für {scope_name} {fmt_money(planned)} geplant, davon "
+        f"{fmt_money(actual)} als Ist gebucht; im Jahr {panel.year} "
+        f"{fmt_money(panel.selected.all.gross_cents)} geplant und "
+        f"{fmt_money(panel.selected.all.actual_cents)} Ist."
+    )
+    rows = [
+        [
+            Cell(str(y.year)),
+            Cell(fmt_money(y.investiv.gross_cents), numeric=True),
+            Cell(fmt_money(y.investiv.actual_cents), numeric=True),
+            Cell(fmt_money(y.konsumtiv.gross_cents), numeric=True),
+            Cell(fmt_money(y.konsumtiv.actual_cents), numeric=True),
+            Cell(fmt_money(y.all.approved_cents), numeric=True),
+        ]
+        for y in panel.by_year
+    ]
+    return Chart(
+        "chart-budget",
+        "Budget je Jahr: Plan und Ist (investiv/konsumtiv)",
+        summary,
+        _layout(fig),
+        ["Jahr", "Plan investiv", "Ist investiv", "Plan konsumtiv", "Ist konsumtiv", "Ansatz"],
+        rows,
+    )
+
+
+def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
+    names = [o.grant.title for o in panel.grants]
+    drawn = [o.drawn_cents for o in panel.grants]
+    remaining = [max(o.remaining_cents, 0) for o in panel.grants]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            name="abgerufen",
+            orientation="h",
+            y=names,
+            x=[_euros(c) for c in drawn],
+            marker={"color": "#2e7d32", "pattern": {"shape": "", "fgcolor": "#ffffff"}},
+            text=[fmt_money(c) for c in drawn],
+            textposition="inside",
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            name="noch abrufbar",
+            orientation="h",
+            y=names,
+            x=[_euros(c) for c in remaining],
+            marker={
+                "color": "#ffffff",
+                "line": {"color": "#2e7d32", "width": 2},
+                "pattern": {"shape": "/", "fgcolor": "#2e7d32"},
+            },
+            text=[fmt_money(c) for c in remaining],
+            textposition="inside",
+            hoverinfo="text",
+        )
+    )
+    fig.update_xaxes(title_text="Euro", tickformat=",.0f")
+    if panel.grants:
+        share = (
+            (100 * panel.drawn_cents + panel.granted_cents // 2) // panel.granted_cents
+            if panel.granted_cents
+            else 0
+        )
+        summary = (
+            f"Von {fmt_money(panel.granted_cents)} bewilligter Förderung in {len(panel.grants)} "
+            f"Zuwendung(en) sind {fmt_money(panel.drawn_cents)} abgerufen ({share} %), "
+            f"{fmt_money(panel.remaining_cents)} sind noch abrufbar."
+        )
+    else:
+        summary = "Für diese Auswahl gibt es keine Zuwendungen."
+    rows = [
+        [
+            Cell(o.grant.title, filters.list_url()),
+            Cell(o.grant.notice_number),
+            Cell(fmt_money(o.grant.max_cents), numeric=True),
+            Cell(fmt_money(o.planned_funding_cents), numeric=True),
+            Cell(fmt_money(o.drawn_cents), numeric=True),
+            Cell(fmt_money(o.remaining_cents), numeric=True),
+            Cell(fmt_date(o.grant.period_end)),
+        ]
+        for o in panel.grants
+    ]
+    return Chart(
+        "chart-foerderung",
+        "Ausschöpfung der Förderung je Zuwendung",
+        summary,
+        _layout(fig, barmode="stack", height=max(220, 90 * len(names) + 120)),
+        ["Zuwendung", "Bescheid", "bewilligt", "geplant", "abgerufen", "noch abrufbar", "Ende"],
+        rows,
+    )
+
+
+def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
+    fig = go.Figure()
+    labels = [f"{m.code}" for m in data.measures]
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for m in data.measures:
+        xs += [m.start.isoformat(), m.end.isoformat(), None]
+        ys += [m.code, m.code, None]
+    fig.add_trace(
+        go.Scatter(
+            name="Maßnahme (geplanter Zeitraum)",
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": "#1f4e8c", "width": 10},
+            hoverinfo="skip",
+        )
+    )
+    open_ms = [
+        (ms, m) for m in data.measures for ms in data.milestones.get(m.id, []) if ms.done_on is None
+    ]
+    done_ms = [(ms, m) for m in data.measures for ms in data.milestones.get(m.id, []) if ms.done_on]
+    fig.add_trace(
+        go.Scatter(
+            name="Meilenstein offen",
+            x=[ms.due_on.isoformat() for ms, _ in open_ms],
+            y=[m.code for _, m in open_ms],
+            mode="markers",
+            marker={"symbol": "diamond-open", "size": 13, "color": "#b00020", "line": {"width": 3}},
+            hovertext=[f"{ms.title}: fällig {fmt_date(ms.due_on)}" for ms, _ in open_ms],
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            name="Meilenstein erledigt",
+            x=[ms.due_on.isoformat() for ms, _ in done_ms],
+            y=[m.code for _, m in done_ms],
+            mode="markers",
+            marker={
+                "symbol": "circle",
+                "size": 11,
+                "color": "#2e7d32",
+                "line": {"width": 1, "color": "#ffffff"},
+            },
+            hovertext=[f"{ms.title}: erledigt {fmt_date(ms.done_on)}" for ms, _ in done_ms],
+            hoverinfo="text",
+        )
+    )
+    fig.add_vline(x=on.isoformat(), line={"color": "#000000", "dash": "dash", "width": 2})
+    fig.add_annotation(
+        x=on.isoformat(),
+        y=1,
+        yref="paper",
+        text=f"Heute ({fmt_date(on)})",
+        showarrow=False,
+        yanchor="bottom",
+        bgcolor="#ffffff",
+    )
+    fig.update_yaxes(
+        autorange="reversed", type="category", categoryorder="array", categoryarray=labels
+    )
+    fig.update_xaxes(type="date", tickformat="%m/%Y")
+    overdue = sum(1 for ms, _ in open_ms if ms.due_on < on)
+    if data.measures:
+        summary = (
+            f"Die Zeitleiste zeigt {len(data.measures)} laufende oder geplante Maßnahmen mit "
+            f"{len(open_ms) + len(done_ms)} Meilensteinen, von denen {overdue} überfällig sind; "
+            f"als Nächstes endet {data.measures[0].code} am {fmt_date(data.measures[0].end)}."
+        )
+    else:
+        summary = "Für diese Auswahl gibt es keine Maßnahmen mit geplanten Terminen."
+    rows: list[list[Cell]] = []
+    for m in data.measures:
+        milestones = data.milestones.get(m.id, [])
+        text = "; ".join(f"{ms.title} ({_milestone_state(ms, on)})" for ms in milestones)
+        rows.append(
+            [
+                Cell(f"{m.code} {m.title}", f"/massnahmen/{m.code}"),
+                Cell(label(m.status)),
+                Cell(fmt_date(m.start)),
+                Cell(fmt_date(m.end)),
+                Cell(text or "–"),
+            ]
+        )
+    return Chart(
+        "chart-zeitplan",
+        "Zeitplan der Maßnahmen und Meilensteine",
+        summary,
+        _layout(fig, height=max(260, 32 * len(data.measures) + 120)),
+        ["Maßnahme", "Status", "Beginn", "Ende", "Meilensteine"],
+        rows,
+    )
+
+
+def _milestone_state(milestone: TimelineMilestone, on: date) -> str:
+    due = fmt_date(milestone.due_on)
+    if milestone.done_on:
+        return f"{due}, erledigt"
+    return f"{due}, überfällig" if milestone.due_on < on else due

@@ -1,0 +1,284 @@
+"""The dashboard's panels: key figures, budget, funding, deadlines, approvals and timeline.
+
+Counts come from SQL aggregations (:mod:`app.dashboard.queries`). Money comes from the finance
+services (:func:`app.finance.service.budget_report`, :func:`app.finance.funding.grant_overviews`),
+so a figure here equals the same figure on the Haushalt page, the measure page and the API.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from sqlmodel import Session
+
+from app.accounts.permissions import Principal, can_read, require
+from app.dashboard import queries
+from app.dashboard.queries import FieldProgress, Scope, TimelineMeasure, TimelineMilestone
+from app.enums import BudgetKind, MeasureStatus
+from app.errors import ValidationFailed
+from app.finance import queries as finance_queries
+from app.finance.funding import GrantOverview, grant_overviews
+from app.finance.service import BudgetRow, Totals, budget_report, default_year, plan_years
+from app.portfolio.list_queries import REPORT_STALE_DAYS
+from app.portfolio.models import Municipality
+from app.portfolio.queries import action_fields, current_strategy
+from app.timeutil import today, utcnow
+
+PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")
+TIMELINE_LIMIT = 25
+DEADLINE_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Validated filters; ``year`` is the budget year (given or the default plan year)."""
+
+    municipality: Municipality | None
+    field_code: str
+    year: int
+    year_given: bool
+
+    def list_url(self, **extra: str) -> str:
+        """The measures list filtered like the dashboard, plus ``extra`` parameters."""
+        params: dict[str, str] = {}
+        if self.municipality is not None:
+            params["kommune"] = self.municipality.slug
+        if self.field_code:
+            params["feld"] = self.field_code
+        if self.year_given:
+            params["jahr"] = str(self.year)
+        params.update(extra)
+        return "/massnahmen" + ("?" + urlencode(params) if params else "")
+
+    def query(self, **extra: str) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.municipality is not None:
+            params["kommune"] = self.municipality.slug
+        if self.field_code:
+            params["feld"] = self.field_code
+        if self.year_given:
+            params["jahr"] = str(self.year)
+        params.update(extra)
+        return params
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(
+            municipality_id=self.municipality.id if self.municipality else None,
+            field_code=self.field_code,
+            year=self.year if self.year_given else None,
+        )
+
+
+def resolve(
+    *, session: Session, actor: Principal | None, kommune: str, feld: str, jahr: str
+) -> Filters:
+    """Read the query's filters; unknown values are a German 422, not a silent default."""
+    require(can_read(actor), "Bitte melden Sie sich an.")
+    errors: dict[str, str] = {}
+    municipality = None
+    if kommune:
+        municipality = finance_queries.municipality_by_slug(session, kommune)
+        if municipality is None:
+            errors["kommune"] = f"Unbekannte Kommune „{kommune}“."
+    strategy = current_strategy(session)
+    if feld and (
+        strategy is None or not queries.field_exists(session, int(strategy.id or 0), feld)
+    ):
+        errors["feld"] = f"Unbekanntes Handlungsfeld „{feld}“."
+    year: int | None = None
+    if jahr:
+        if jahr.isdigit() and 2000 <= int(jahr) <= 2100:
+            year = int(jahr)
+        else:
+            errors["jahr"] = "Das Jahr muss zwischen 2000 und 2100 liegen."
+    if errors:
+        raise ValidationFailed(errors, message=" ".join(errors.values()))
+    return Filters(
+        municipality=municipality,
+        field_code=feld,
+        year=year if year is not None else default_year(session=session),
+        year_given=year is not None,
+    )
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    href: str | None = None
+    note: str = ""
+    level: str = ""  # "", "warn", "critical"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: date
+    text: str
+    grant_title: str
+    overdue: bool
+
+
+@dataclass
+class KeyFigures:
+    status_counts: dict[str, int]
+    light_counts: dict[str, int]
+    overdue_milestones: int
+    overdue_measures: int
+    stale_reports: int
+    pending: list[tuple[Municipality, int]]
+    total: int = 0
+
+
+def key_figures(*, session: Session, filters: Filters, on: date | None = None) -> KeyFigures:
+    on = on or today()
+    scope = filters.scope
+    status_counts = queries.counts_by_status(session, scope)
+    light_counts = queries.counts_by_light(session, scope)
+    overdue, overdue_measures = queries.overdue_milestones(session, scope, on)
+    cutoff: datetime = utcnow() - timedelta(days=REPORT_STALE_DAYS)
+    stale = queries.stale_report_count(session, scope, cutoff)
+    pending_by_id = queries.pending_approvals(session, scope)
+    munis = queries.municipalities(session)
+    shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
+    return KeyFigures(
+        status_counts={s.value: status_counts.get(s.value, 0) for s in MeasureStatus},
+        light_counts=light_counts,
+        overdue_milestones=overdue,
+        overdue_measures=overdue_measures,
+        stale_reports=stale,
+        pending=[(m, pending_by_id.get(int(m.id or 0), 0)) for m in shown],
+        total=sum(status_counts.values()),
+    )
+
+
+@dataclass
+class YearBudget:
+    year: int
+    investiv: Totals = field(default_factory=Totals)
+    konsumtiv: Totals = field(default_factory=Totals)
+    all: Totals = field(default_factory=Totals)
+
+
+@dataclass
+class BudgetPanel:
+    year: int
+    selected: YearBudget
+    by_year: list[YearBudget]
+    issues: dict[str, str]
+
+
+def _add(target: Totals, row: BudgetRow) -> None:
+    target.add(row)
+
+
+def budget_panel(*, session: Session, actor: Principal | None, filters: Filters) -> BudgetPanel:
+    """The municipality's (or the whole IKZ's) shares per year from the finance ledger."""
+    report = budget_report(
+        session=session,
+        actor=actor,
+        municipality=filters.municipality.slug if filters.municipality else None,
+    )
+    rows = report.rows
+    if filters.field_code:
+        codes = queries.scoped_measure_codes(session, Scope(field_code=filters.field_code))
+        rows = [row for row in rows if row.measure_code in codes]
+    years = sorted(set(plan_years(session=session)) | {filters.year})
+    by_year = {year: YearBudget(year) for year in years}
+    for row in rows:
+        entry = by_year.setdefault(row.year, YearBudget(row.year))
+        _add(entry.all, row)
+        _add(entry.investiv if row.kind == BudgetKind.investiv else entry.konsumtiv, row)
+    return BudgetPanel(
+        year=filters.year,
+        selected=by_year[filters.year],
+        by_year=[by_year[y] for y in sorted(by_year)],
+        issues=report.issues,
+    )
+
+
+@dataclass
+class FundingPanel:
+    grants: list[GrantOverview]
+    granted_cents: int
+    drawn_cents: int
+    remaining_cents: int
+    deadlines: list[Deadline]
+
+
+def funding_panel(
+    *, session: Session, actor: Principal | None, filters: Filters, on: date | None = None
+) -> FundingPanel:
+    """Grants covering a measure in scope, their sums, and the next deadlines."""
+    on = on or today()
+    overviews = grant_overviews(session=session, actor=actor, on=on)
+    if filters.municipality is not None or filters.field_code:
+        ids = queries.scoped_measure_ids(
+            session, Scope(filters.scope.municipality_id, filters.field_code)
+        )
+        overviews = [o for o in overviews if any(m.id in ids for m in o.measures)]
+    deadlines: list[Deadline] = []
+    for overview in overviews:
+        title = overview.grant.title
+        for proof in overview.proofs:
+            if proof.submitted_on is None:
+                deadlines.append(
+                    Deadline(proof.due_on, f"{proof.title} fällig", title, proof.due_on < on)
+                )
+        if overview.grant.period_end >= on:
+            deadlines.append(
+                Deadline(overview.grant.period_end, "Ende des Bewilligungszeitraums", title, False)
+            )
+    deadlines.sort(key=lambda d: (d.on, d.text))
+    return FundingPanel(
+        grants=overviews,
+        granted_cents=sum(o.grant.max_cents for o in overviews),
+        drawn_cents=sum(o.drawn_cents for o in overviews),
+        remaining_cents=sum(o.remaining_cents for o in overviews),
+        deadlines=deadlines[:DEADLINE_LIMIT],
+    )
+
+
+@dataclass
+class Timeline:
+    measures: list[TimelineMeasure]
+    milestones: dict[int, list[TimelineMilestone]]
+
+
+def timeline(*, session: Session, filters: Filters) -> Timeline:
+    measures = queries.timeline_measures(session, filters.scope, TIMELINE_LIMIT)
+    grouped: dict[int, list[TimelineMilestone]] = defaultdict(list)
+    for milestone in queries.timeline_milestones(session, [m.id for m in measures]):
+        grouped[milestone.measure_id].append(milestone)
+    return Timeline(measures=measures, milestones=dict(grouped))
+
+
+def field_progress(*, session: Session, filters: Filters) -> list[FieldProgress]:
+    strategy = current_strategy(session)
+    if strategy is None or strategy.id is None:
+        return []
+    return queries.progress_by_field(session, filters.scope, strategy.id)
+
+
+def status_matrix(
+    *, session: Session, filters: Filters
+) -> list[tuple[Municipality, dict[str, int]]]:
+    counts = queries.status_by_municipality(session, filters.scope)
+    munis = queries.municipalities(session)
+    shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
+    return [
+        (m, {s.value: counts.get(int(m.id or 0), {}).get(s.value, 0) for s in MeasureStatus})
+        for m in shown
+    ]
+
+
+def filter_options(*, session: Session) -> dict[str, object]:
+    strategy = current_strategy(session)
+    return {
+        "municipalities": queries.municipalities(session),
+        "fields": action_fields(session, strategy.id) if strategy and strategy.id else [],
+        "years": plan_years(session=session),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -21,6 +22,9 @@ from app.web import is_htmx_partial, render
 
 router = APIRouter(include_in_schema=False)
 TEMPLATE = "dashboard/index.html"
+_STYLE_GUARD = re.compile(
+    r'getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)'
+)
 
 
 @lru_cache(maxsize=1)
@@ -42,22 +46,54 @@ def plotly_js() -> Response:
     )
 
 
+@lru_cache(maxsize=1)
+def plotly_style_guards() -> tuple[str, ...]:
+    """Ids of the <style> elements plotly.js injects at load time unless one already exists.
+
+    The bundle adds a stylesheet for map traces (which we do not use) as an inline <style>; the
+    CSP blocks it. The page puts an empty element with the same id into <head>, so plotly.js
+    skips it. Read from the bundle, so a new plotly version keeps working.
+    """
+    text = _plotly_bundle()[0].decode("utf-8", errors="replace")
+    return tuple(dict.fromkeys(_STYLE_GUARD.findall(text)))
+
+
 def plotly_url() -> str:
     return f"/vendor/plotly.min.js?v={_plotly_bundle()[1]}"
 
 
 def _panel_context(
-    name: str, *, session: Session, actor: Principal, filters: Filters
+    name: str,
+    *,
+    session: Session,
+    actor: Principal,
+    filters: Filters,
+    memo: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """What panel ``name`` needs; ``memo`` shares the finance figures between panels."""
     on = today()
+    memo = {} if memo is None else memo
+
+    def budget_panel() -> service.BudgetPanel:
+        if "budget" not in memo:
+            memo["budget"] = service.budget_panel(session=session, actor=actor, filters=filters)
+        result: service.BudgetPanel = memo["budget"]
+        return result
+
+    def funding_panel() -> service.FundingPanel:
+        if "funding" not in memo:
+            memo["funding"] = service.funding_panel(
+                session=session, actor=actor, filters=filters, on=on
+            )
+        result: service.FundingPanel = memo["funding"]
+        return result
+
     scope_name = filters.municipality.name if filters.municipality else "die IKZ"
     if name == "kennzahlen":
-        budget = service.budget_panel(session=session, actor=actor, filters=filters)
-        funding = service.funding_panel(session=session, actor=actor, filters=filters, on=on)
         return {
             "figures": service.key_figures(session=session, filters=filters, on=on),
-            "budget": budget,
-            "funding": funding,
+            "budget": budget_panel(),
+            "funding": funding_panel(),
         }
     if name == "fortschritt":
         items = service.field_progress(session=session, filters=filters)
@@ -66,11 +102,9 @@ def _panel_context(
         matrix = service.status_matrix(session=session, filters=filters)
         return {"chart_status": charts.status_chart(matrix, filters)}
     if name == "budget":
-        budget = service.budget_panel(session=session, actor=actor, filters=filters)
-        return {"chart_budget": charts.budget_chart(budget, scope_name)}
+        return {"chart_budget": charts.budget_chart(budget_panel(), scope_name)}
     if name == "foerderung":
-        funding = service.funding_panel(session=session, actor=actor, filters=filters, on=on)
-        return {"chart_foerderung": charts.funding_chart(funding, filters)}
+        return {"chart_foerderung": charts.funding_chart(funding_panel(), filters)}
     if name == "zeitplan":
         data = service.timeline(session=session, filters=filters)
         return {"chart_zeitplan": charts.timeline_chart(data, filters, on)}
@@ -94,6 +128,7 @@ def dashboard(
         "filters": filters,
         "print_view": druck in {"1", "ja"},
         "plotly_url": plotly_url(),
+        "plotly_style_guards": plotly_style_guards(),
         "today": today(),
         "generated_at": utcnow(),
         "panels": service.PANELS,
@@ -106,6 +141,7 @@ def dashboard(
         return render(request, TEMPLATE, context, block="heading")
     context = base | {"data_state": finance_queries.data_state(session)}
     context |= service.filter_options(session=session)
+    memo: dict[str, Any] = {}
     for name in service.PANELS:
-        context |= _panel_context(name, session=session, actor=user, filters=filters)
+        context |= _panel_context(name, session=session, actor=user, filters=filters, memo=memo)
     return render(request, TEMPLATE, context, block=None)

@@ -1,4 +1,4 @@
-"""Dashboard journey: a Hauptamtsleitung switches municipality, panels change in place, drill-down."""
+"""Dashboard journey: switch municipality, panels change in place, follow a drill-down."""
 
 from __future__ import annotations
 

@@ -59,12 +59,12 @@ def _euros(cents: int) -> float:
     return float(Decimal(cents) / 100)
 
 
-def _layout(fig: go.Figure, *, height: int = 360, **extra: Any) -> str:
+def _layout(fig: go.Figure, *, height: int = 360, top: int = 10, **extra: Any) -> str:
     fig.update_layout(
         font={"family": FONT, "size": 14, "color": "#1b1b1b"},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         height=height,
         legend={"orientation": "h", "y": -0.2},
         separators=",.",
@@ -251,7 +251,8 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
             x=[_euros(c) for c in drawn],
             marker={"color": "#2e7d32", "pattern": {"shape": "", "fgcolor": "#ffffff"}},
             text=[fmt_money(c) for c in drawn],
-            textposition="inside",
+            textposition="auto",
+            textangle=0,
             hoverinfo="text",
         )
     )
@@ -267,7 +268,8 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
                 "pattern": {"shape": "/", "fgcolor": "#2e7d32"},
             },
             text=[fmt_money(c) for c in remaining],
-            textposition="inside",
+            textposition="auto",
+            textangle=0,
             hoverinfo="text",
         )
     )
@@ -375,7 +377,8 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         summary = (
             f"Die Zeitleiste zeigt {len(data.measures)} laufende oder geplante Maßnahmen mit "
             f"{len(open_ms) + len(done_ms)} Meilensteinen, von denen {overdue} überfällig sind; "
-            f"als Nächstes endet {data.measures[0].code} am {fmt_date(data.measures[0].end)}."
+            f"das früheste geplante Ende hat {data.measures[0].code} "
+            f"({fmt_date(data.measures[0].end)})."
         )
     else:
         summary = "Für diese Auswahl gibt es keine Maßnahmen mit geplanten Terminen."
@@ -396,7 +399,7 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         "chart-zeitplan",
         "Zeitplan der Maßnahmen und Meilensteine",
         summary,
-        _layout(fig, height=max(260, 32 * len(data.measures) + 120)),
+        _layout(fig, height=max(260, 32 * len(data.measures) + 150), top=40),
         ["Maßnahme", "Status", "Beginn", "Ende", "Meilensteine"],
         rows,
     )

@@ -42,6 +42,9 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     draw(event.detail && event.detail.elt ? event.detail.elt : document);
   });
+  document.addEventListener("htmx:historyRestore", function () {
+    draw(document);
+  });
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll(".dash-plot--drawn"), function (plot) {
       window.Plotly.Plots.resize(plot);

@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -195,13 +196,42 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+GERMAN_VALIDATION_MESSAGES = {
+    "missing": "Pflichtangabe fehlt.",
+    "int_parsing": "Bitte eine ganze Zahl angeben.",
+    "int_type": "Bitte eine ganze Zahl angeben.",
+    "int_from_float": "Bitte eine ganze Zahl angeben.",
+    "string_type": "Bitte Text angeben.",
+    "bool_type": "Bitte ja oder nein (true/false) angeben.",
+    "bool_parsing": "Bitte ja oder nein (true/false) angeben.",
+    "model_attributes_type": "Bitte ein JSON-Objekt senden.",
+    "dict_type": "Bitte ein JSON-Objekt senden.",
+    "json_invalid": "Der Inhalt ist kein gültiges JSON.",
+    "enum": "Dieser Wert ist nicht erlaubt.",
+    "literal_error": "Dieser Wert ist nicht erlaubt.",
+    "greater_than_equal": "Der Wert ist zu klein.",
+    "less_than_equal": "Der Wert ist zu groß.",
+}
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors: dict[str, str] = {}
     for error in exc.errors():
-        message = "Pflichtangabe fehlt." if error.get("type") == "missing" else error.get("msg", "")
-        errors.setdefault(_field_name(tuple(error.get("loc", ()))), str(message))
+        kind = str(error.get("type", ""))
+        message = GERMAN_VALIDATION_MESSAGES.get(kind, "Ungültige Angabe.")
+        errors.setdefault(_field_name(tuple(error.get("loc", ()))), message)
     return error_response(request, 422, errors=errors)
+
+
+async def _stale_data(request: Request, exc: Exception) -> Response:
+    """Two edits raced and the other one won at the database (version check in the UPDATE)."""
+    return error_response(
+        request,
+        409,
+        "Der Datensatz wurde gleichzeitig von jemand anderem geändert; es wurde nichts "
+        "gespeichert. Bitte laden Sie die Seite neu und prüfen Sie die aktuellen Werte.",
+    )
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
@@ -241,3 +271,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StaleDataError, _stale_data)

@@ -11,6 +11,7 @@ from app.errors import NotFound
 from app.portfolio import queries
 from app.portfolio.models import ActionField, Measure, Municipality, StatusReport, Strategy
 from app.portfolio.schemas import ActionFieldRef, MeasurePublic, StatusReportPublic
+from app.timeutil import as_aware
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _report_public(report: StatusReport | None) -> StatusReportPublic | None:
         return None
     return StatusReportPublic(
         id=report.id,
-        reported_at=report.reported_at,
+        reported_at=as_aware(report.reported_at),
         status=report.status,
         progress=report.progress,
         traffic_light=report.traffic_light,

@@ -30,6 +30,19 @@ def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> 
     console.print(f"Datenbank ist auf Stand [bold]{revision}[/bold].")
 
 
+@db_app.command("revision")
+def db_revision(
+    message: str = typer.Argument(..., help="Kurzbeschreibung, z. B. add_grant_note"),
+) -> None:
+    """Generate a migration from the difference between models and the database (review it!)."""
+    from alembic import command
+
+    from app.migrate import alembic_config
+
+    command.revision(alembic_config(), message=message, autogenerate=True)
+    console.print("Neue Migration unter migrations/versions/ angelegt – bitte prüfen.")
+
+
 @db_app.command("downgrade")
 def db_downgrade(revision: str = typer.Argument(..., help="Ziel-Revision, z. B. base")) -> None:
     """Roll the migrations back to ``revision``."""

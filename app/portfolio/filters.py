@@ -39,6 +39,8 @@ class MeasureFilter:
     sort: str = "code"
     richtung: str = "auf"
     archiviert: bool = False
+    ueberfaellig: bool = False  # only measures with an overdue milestone
+    ohne_bericht: bool = False  # only active measures without a report for 90 days
     seite: int = 1
 
     @classmethod
@@ -59,6 +61,8 @@ class MeasureFilter:
             sort=_choice(params.get("sort"), set(SORT_KEYS)) or "code",
             richtung="ab" if params.get("richtung") == "ab" else "auf",
             archiviert=params.get("archiviert") in {"1", "ja", "on"},
+            ueberfaellig=params.get("ueberfaellig") in {"1", "ja", "on"},
+            ohne_bericht=params.get("ohne_bericht") in {"1", "ja", "on"},
             seite=min(page, 10_000),
         )
 

@@ -23,6 +23,7 @@ from app.portfolio.models import (
 from app.timeutil import as_aware, today, utcnow
 
 REPORT_STALE_DAYS = 90
+FINAL_STATUSES = ("abgeschlossen", "verworfen")  # finished measures need no more reports
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class MeasureRow:
     @property
     def report_missing(self) -> bool:
         """An active measure without a status report within the last 90 days."""
-        if self.measure.status in {"abgeschlossen", "verworfen"}:
+        if self.measure.status in FINAL_STATUSES:
             return False
         if self.last_report_at is None:
             return True
@@ -128,6 +129,14 @@ def _apply_filters(query: Select[Any], flt: MeasureFilter, session: Session) -> 
         query = query.where(col(Measure.example).is_(True))
     elif flt.beispiel == "nein":
         query = query.where(col(Measure.example).is_(False))
+    if flt.ueberfaellig:
+        query = query.where(_overdue_subquery(today()) > 0)
+    if flt.ohne_bericht:
+        recent = exists().where(
+            col(StatusReport.measure_id) == col(Measure.id),
+            col(StatusReport.reported_at) >= utcnow() - timedelta(days=REPORT_STALE_DAYS),
+        )
+        query = query.where(col(Measure.status).not_in(FINAL_STATUSES), ~recent)
     if flt.q:
         needle = f"%{flt.q.casefold()}%"
         query = query.where(

@@ -159,3 +159,19 @@ def test_filter_roundtrip_through_query_parameters() -> None:
     assert flt.jahr == 2025
     assert flt.seite == 1
     assert MeasureFilter.from_params(flt.params()) == flt
+
+
+def test_at_a_glance_filters_match_the_row_markers(session: Session) -> None:
+    everything = []
+    page = 1
+    while True:
+        result = measure_page(session, MeasureFilter(seite=page))
+        everything.extend(result.rows)
+        if page >= result.pages:
+            break
+        page += 1
+    overdue = sorted(r.measure.code for r in everything if r.overdue_milestones)
+    missing = sorted(r.measure.code for r in everything if r.report_missing)
+    assert overdue and missing, "the seed has overdue milestones and stale reports"
+    assert _all_codes(session, MeasureFilter(ueberfaellig=True)) == overdue
+    assert _all_codes(session, MeasureFilter(ohne_bericht=True)) == missing

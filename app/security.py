@@ -19,15 +19,18 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.accounts.csrf import verify_csrf
-from app.accounts.deps import NotAuthenticated, is_api_path, login_url
+from app.accounts.csrf import session_token, verify_csrf
+from app.accounts.deps import SESSION_USER_KEY, NotAuthenticated, is_api_path, login_url
+from app.accounts.service import load_principal
 from app.config import get_settings
 from app.context import request_id_var
+from app.db import get_engine
 from app.errors import DomainError, StaleVersion, ValidationFailed
 from app.web import render
 
@@ -97,6 +100,24 @@ def configure_logging() -> None:
     app_logger.propagate = False
 
 
+def _remember_user(request: Request) -> None:
+    """Let an error page show the signed-in header even when no route loaded the user.
+
+    An unknown path (404) runs no route dependency; the session cookie still names the user.
+    """
+    if getattr(request.state, "user", None) is not None or "session" not in request.scope:
+        return
+    user_id = request.session.get(SESSION_USER_KEY)
+    if not isinstance(user_id, int):
+        return
+    try:
+        with Session(get_engine()) as db:
+            request.state.user = load_principal(session=db, user_id=user_id)
+        session_token(request)
+    except Exception:  # an error page must render even when the database is down
+        error_logger.warning("error page without user: the user could not be loaded", exc_info=True)
+
+
 def error_response(
     request: Request,
     status_code: int,
@@ -115,6 +136,7 @@ def error_response(
         if extra:
             body.update(extra)
         return JSONResponse(body, status_code=status_code, headers=headers)
+    _remember_user(request)
     template = (
         f"errors/{status_code}.html" if status_code in ERROR_TEMPLATES else "errors/error.html"
     )

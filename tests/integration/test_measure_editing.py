@@ -227,3 +227,12 @@ def test_approval_needs_date_and_valid_result(
     assert response.status_code == 422
     assert "Datum wie 24.11.2026" in response.text
     assert "Ergebnis" in response.text
+
+
+def test_not_found_page_keeps_the_signed_in_header(client: TestClient, login: Any) -> None:
+    login(client, "leser")
+    response = client.get("/gibt-es-nicht")
+    assert response.status_code == 404
+    assert "Abmelden" in response.text and "Maßnahmen" in response.text
+    anonymous = TestClient(client.app)
+    assert "Abmelden" not in anonymous.get("/gibt-es-nicht").text

@@ -30,6 +30,12 @@ def healthz() -> JSONResponse:
     return JSONResponse(body)
 
 
+@router.get("/healthz/live", include_in_schema=False)
+def healthz_live() -> JSONResponse:
+    """Liveness without the database: the floor that benchmarks compare every page against."""
+    return JSONResponse({"status": "ok"})
+
+
 @router.get("/barrierefreiheit", response_class=HTMLResponse, include_in_schema=False)
 def accessibility_statement(request: Request, user: OptionalUser) -> HTMLResponse:
     # ``user`` is resolved so that a signed-in visitor keeps the navigation.

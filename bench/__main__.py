@@ -37,7 +37,8 @@ def main() -> None:
     report = run(options, output)
     rows = report["results"]
     errors = sum(r["errors"] for r in rows)
-    worst = max(rows, key=lambda r: r["p95_ms"])
+    # A scenario without a single completed request counts as the slowest.
+    worst = max(rows, key=lambda r: float("inf") if r["p95_ms"] is None else r["p95_ms"])
     measures = {k: v.get("measure") for k, v in report["dataset"].items()}
     print(
         f"bench: {len(rows)} scenario runs on {','.join(options.databases)}, measures {measures}, "

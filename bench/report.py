@@ -22,6 +22,7 @@ def table(report: dict[str, object]) -> str:
         errors = str(row["errors"])
         if statuses:
             errors += " (" + ", ".join(f"{k}: {v}" for k, v in statuses.items()) + ")"
+        row = {k: ("–" if v is None else v) for k, v in row.items()}
         lines.append(
             f"| {row['name']} | {row['database']} | {row['requests']} | {row['p50_ms']} "
             f"| {row['p95_ms']} | {row['p99_ms']} | {row['rps']} | {errors} "

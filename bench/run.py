@@ -263,12 +263,17 @@ def scenarios(dataset: Dataset, options: Options) -> list[dict[str, Any]]:
     ]
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile in ms, rounded; None when no request completed."""
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+    return round(ordered[index], 2)
+
+
+def _ms(value: float | None) -> str:
+    return "       – ms" if value is None else f"{value:>8.1f} ms"
 
 
 def drive(base: str, token: str, scenario: dict[str, Any], options: Options) -> dict[str, Any]:
@@ -320,21 +325,21 @@ def bench_database(kind: str, options: Options, log: Any) -> tuple[Dataset, list
                         "name": scenario["name"],
                         "database": kind,
                         "requests": len(timings),
-                        "p50_ms": round(p50, 2),
-                        "p95_ms": round(percentile(timings, 95), 2),
-                        "p99_ms": round(percentile(timings, 99), 2),
+                        "p50_ms": p50,
+                        "p95_ms": percentile(timings, 95),
+                        "p99_ms": percentile(timings, 99),
                         "rps": round(len(timings) / outcome["elapsed"], 1),
                         "errors": outcome["errors"],
                         "error_statuses": outcome["error_statuses"],
-                        "ratio_to_floor": round(p50 / floor_p50, 1) if floor_p50 else None,
+                        "ratio_to_floor": round(p50 / floor_p50, 1) if p50 and floor_p50 else None,
                         "server_peak_rss_mb": round(memory.peak, 1),
                         "clients": options.clients,
                         "seconds": options.seconds,
                     }
                     results.append(row)
                     log(
-                        f"[{kind}] {row['name']:<22} p50 {row['p50_ms']:>8.1f} ms "
-                        f"p95 {row['p95_ms']:>8.1f} ms  p99 {row['p99_ms']:>8.1f} ms "
+                        f"[{kind}] {row['name']:<22} p50 {_ms(row['p50_ms'])} "
+                        f"p95 {_ms(row['p95_ms'])}  p99 {_ms(row['p99_ms'])} "
                         f"{row['rps']:>7.1f} rps  errors {row['errors']} "
                         f"{row['error_statuses'] or ''} "
                         f"x{row['ratio_to_floor']}  rss {row['server_peak_rss_mb']} MB"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import login_as
 
 
@@ -26,9 +28,8 @@ def test_hauptamt_switches_to_brombachtal_and_drills_down(page: Any) -> None:
 
     with page.expect_response(lambda r: "teil=status" in r.url and "brombachtal" in r.url):
         page.select_option("#d-kommune", "brombachtal")
-    page.wait_for_function(
-        "document.querySelector('#chart-status-summary').textContent.includes('Brombachtal')"
-    )
+    # Locator waits poll from Playwright's side: no page-side eval, which the CSP forbids.
+    expect(page.locator("#chart-status-summary")).to_contain_text("Brombachtal")
     page.wait_for_selector("#chart-status.dash-plot--drawn svg.main-svg")
     assert page.evaluate("window.__dashboardMarker") == "still here"
     assert "kommune=brombachtal" in page.url

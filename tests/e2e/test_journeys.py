@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login_as
 from tests.e2e.server import DEMO_USERS, LiveServer
@@ -73,10 +74,7 @@ def test_filter_measures_by_municipality(page: Any, live_server: LiveServer) -> 
     page.get_by_label("Kommune").select_option("brombachtal")
     page.get_by_role("button", name="Filtern").click()
     page.wait_for_url(re.compile(r"kommune=brombachtal"))
-    page.wait_for_function(
-        "n => document.querySelectorAll('#trefferliste table tbody tr').length !== n",
-        arg=len(everything),
-    )
+    expect(page.locator("#trefferliste table tbody tr")).not_to_have_count(len(everything))
 
     shown = _listed_codes(page)
     assert shown == _codes_of(live_server, "brombachtal")

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login_as
 from tests.e2e.server import LiveServer
@@ -33,9 +34,8 @@ def test_officer_filters_opens_and_reports_with_the_keyboard(
     page.evaluate("window.__sameDocument = true")
     page.get_by_label("Kommune").select_option("michelstadt")
     page.wait_for_url(re.compile(r"kommune=michelstadt"))
-    page.wait_for_function(
-        "n => document.querySelectorAll('#trefferliste tbody tr').length === n",
-        arg=len(_michelstadt_codes(live_server)),
+    expect(page.locator("#trefferliste tbody tr")).to_have_count(
+        len(_michelstadt_codes(live_server))
     )
     assert page.evaluate("window.__sameDocument === true"), "the list updates in place"
     shown = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import declared_attr
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import SQLModel, create_engine
 
 from app.config import get_settings
 
@@ -70,21 +69,6 @@ def build_engine(url: str) -> Engine:
 @lru_cache
 def get_engine() -> Engine:
     return build_engine(get_settings().effective_database_url)
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
-def session_scope() -> Iterator[Session]:
-    """One unit of work: commit when the block succeeds, roll back when it raises."""
-    with Session(get_engine()) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 class Versioned:

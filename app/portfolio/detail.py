@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from app.accounts.permissions import Principal, can_edit_measure, require
 from app.errors import NotFound
 from app.portfolio.models import (
     ActionField,
@@ -77,6 +78,21 @@ def participant_ids(session: Session, measure_id: int) -> list[int]:
         )
     ).scalars()
     return list(rows)
+
+
+def require_measure_editor(
+    session: Session, actor: Principal, measure: Measure, message: str
+) -> None:
+    """Officers of the lead or a participating municipality (and admins) edit a measure."""
+    assert measure.id is not None
+    require(
+        can_edit_measure(
+            actor,
+            lead_id=measure.lead_municipality_id,
+            participant_ids=participant_ids(session, measure.id),
+        ),
+        message,
+    )
 
 
 def measure_detail(*, session: Session, code: str) -> MeasureDetail:

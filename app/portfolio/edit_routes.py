@@ -158,6 +158,15 @@ def _plan_page(
     )
 
 
+def _back_to_plan(
+    request: Request, session: SessionDep, code: str, status: int, slot: str, extra: Any
+) -> Response:
+    """After a plan or milestone form: to the plan page, or the page with the form's errors."""
+    if status == 200:
+        return RedirectResponse(f"/massnahmen/{code}/projektplan", status_code=303)
+    return _plan_page(request, session, code, status, **{slot: extra})
+
+
 @router.get("/massnahmen/{code}/projektplan", response_class=HTMLResponse)
 def plan_page(code: str, request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     return _plan_page(request, session, code)
@@ -171,9 +180,7 @@ async def save_plan(
     status, extra = _attempt(
         lambda: update_plan(session=session, actor=user, code=code, values=values), values
     )
-    if status == 200:
-        return RedirectResponse(f"/massnahmen/{code}/projektplan", status_code=303)
-    return _plan_page(request, session, code, status, plan_form=extra)
+    return _back_to_plan(request, session, code, status, "plan_form", extra)
 
 
 @router.post("/massnahmen/{code}/meilensteine", response_model=None)
@@ -184,9 +191,7 @@ async def add_milestone(
     status, extra = _attempt(
         lambda: create_milestone(session=session, actor=user, code=code, values=values), values
     )
-    if status == 200:
-        return RedirectResponse(f"/massnahmen/{code}/projektplan", status_code=303)
-    return _plan_page(request, session, code, status, new_form=extra)
+    return _back_to_plan(request, session, code, status, "new_form", extra)
 
 
 @router.post("/massnahmen/{code}/meilensteine/{milestone_id}", response_model=None)
@@ -200,9 +205,7 @@ async def edit_milestone(
         ),
         values,
     )
-    if status == 200:
-        return RedirectResponse(f"/massnahmen/{code}/projektplan", status_code=303)
-    return _plan_page(request, session, code, status, edit_forms={milestone_id: extra})
+    return _back_to_plan(request, session, code, status, "edit_forms", {milestone_id: extra})
 
 
 @router.post("/massnahmen/{code}/meilensteine/{milestone_id}/archivieren", response_model=None)
@@ -221,9 +224,7 @@ async def archive_milestone(
         ),
         values,
     )
-    if status == 200:
-        return RedirectResponse(f"/massnahmen/{code}/projektplan", status_code=303)
-    return _plan_page(request, session, code, status, edit_forms={milestone_id: extra})
+    return _back_to_plan(request, session, code, status, "edit_forms", {milestone_id: extra})
 
 
 def _approval_context(session: SessionDep, code: str, slug: str, **extra: Any) -> dict[str, Any]:

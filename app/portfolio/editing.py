@@ -14,14 +14,13 @@ from sqlmodel import Session, col
 
 from app.accounts.permissions import (
     Principal,
-    can_edit_measure,
     can_manage_strategy,
     can_record_approval,
     require,
 )
 from app.enums import ApprovalResult, CostKeyKind, MeasureStatus, Priority, TrafficLight
 from app.errors import NotFound, StaleVersion, ValidationFailed
-from app.portfolio.detail import measure_or_404, participant_ids
+from app.portfolio.detail import measure_or_404, participant_ids, require_measure_editor
 from app.portfolio.forms import FormReader
 from app.portfolio.models import (
     ActionField,
@@ -62,13 +61,10 @@ def measure_snapshot(measure: Measure) -> dict[str, Any]:
 
 
 def _require_measure_editor(session: Session, actor: Principal, measure: Measure) -> None:
-    assert measure.id is not None
-    require(
-        can_edit_measure(
-            actor,
-            lead_id=measure.lead_municipality_id,
-            participant_ids=participant_ids(session, measure.id),
-        ),
+    require_measure_editor(
+        session,
+        actor,
+        measure,
         "Diese Maßnahme bearbeiten nur die Digitalisierungsbeauftragten der beteiligten Kommunen.",
     )
 

@@ -15,7 +15,7 @@ from app.enums import MeasureStatus, Priority, TrafficLight
 from app.errors import StaleVersion, ValidationFailed
 from app.finance.measure_view import measure_budget_summary
 from app.portfolio import queries, service
-from app.portfolio.detail import MeasureDetail, measure_detail, participant_ids
+from app.portfolio.detail import MeasureDetail, measure_detail
 from app.portfolio.filters import SORT_KEYS, MeasureFilter
 from app.portfolio.list_queries import measure_page
 from app.portfolio.status_reports import StatusReportInput, create_status_report
@@ -57,7 +57,7 @@ def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> H
 def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -> dict[str, Any]:
     measure = detail.measure
     assert measure.id is not None
-    participants = participant_ids(session, measure.id)
+    participants = [int(p.municipality.id or 0) for p in detail.participants]
     budget = measure_budget_summary(session=session, measure=measure, actor=user)
     return {
         "d": detail,

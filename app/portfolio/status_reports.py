@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.accounts.permissions import Principal, can_edit_measure
+from app.accounts.permissions import Principal
 from app.enums import LABELS, MeasureStatus, TrafficLight
-from app.errors import Forbidden, StaleVersion, ValidationFailed
-from app.portfolio.detail import measure_or_404, participant_ids
+from app.errors import StaleVersion, ValidationFailed
+from app.portfolio.detail import measure_or_404, require_measure_editor
 from app.portfolio.models import Measure, StatusReport
 from app.timeutil import today
 
@@ -93,23 +93,17 @@ def current_values(measure: Measure) -> dict[str, Any]:
     }
 
 
-def check_can_edit(session: Session, actor: Principal, measure: Measure) -> None:
-    assert measure.id is not None
-    participants = participant_ids(session, measure.id)
-    if not can_edit_measure(
-        actor, lead_id=measure.lead_municipality_id, participant_ids=participants
-    ):
-        raise Forbidden(
-            "Statusberichte erfassen nur die Digitalisierungsbeauftragten der beteiligten Kommunen."
-        )
-
-
 def create_status_report(
     *, session: Session, actor: Principal, code: str, data: StatusReportInput
 ) -> StatusReport:
     """Store a report and move the measure's status, progress and traffic light with it."""
     measure = measure_or_404(session, code)
-    check_can_edit(session, actor, measure)
+    require_measure_editor(
+        session,
+        actor,
+        measure,
+        "Statusberichte erfassen nur die Digitalisierungsbeauftragten der beteiligten Kommunen.",
+    )
     valid = validate(data)
     if valid.expected_version != measure.version:
         raise StaleVersion(current=current_values(measure), current_version=measure.version)

@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from app.enums import CostKeyKind
-from app.finance.models import (
+from app.models import (
+    ActionField,
+    Approval,
     BudgetLine,
     Drawdown,
     FundingProgramme,
@@ -23,16 +25,12 @@ from app.finance.models import (
     GrantMeasure,
     HaushaltMapping,
     InvestmentNumber,
-    ProofOfUse,
-)
-from app.portfolio.models import (
-    ActionField,
-    Approval,
     Measure,
     Milestone,
     Municipality,
     Participation,
     ProjectPlan,
+    ProofOfUse,
     StatusReport,
     Strategy,
     StrategyDecision,

@@ -30,6 +30,20 @@ def db_upgrade(revision: str = typer.Argument("head", help="Ziel-Revision")) -> 
     console.print(f"Datenbank ist auf Stand [bold]{revision}[/bold].")
 
 
+@db_app.command("ledger")
+def db_ledger() -> None:
+    """Recompute every municipality's share of every budget line (after bulk imports)."""
+    from sqlmodel import Session
+
+    from app.db import get_engine
+    from app.finance.ledger import rebuild
+
+    with console.status("Berechne Anteile …"), Session(get_engine()) as session:
+        count = rebuild(session)
+        session.commit()
+    console.print(f"{count} Anteile an Budgetpositionen neu berechnet.")
+
+
 @db_app.command("revision")
 def db_revision(
     message: str = typer.Argument(..., help="Kurzbeschreibung, z. B. add_grant_note"),

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import __version__, security
+from app import __version__, listeners, security
 from app.accounts.routes import router as accounts_routes
-from app.audit import listener
 from app.audit.routes import router as audit_routes
 from app.config import check_production_settings, get_settings
 from app.dashboard.routes import router as dashboard_routes
@@ -25,7 +24,7 @@ from app.resources import STATIC_DIR
 def create_app() -> FastAPI:
     settings = get_settings()
     check_production_settings(settings)
-    listener.install()
+    listeners.install()
     app = FastAPI(
         title="IKZ-Portfolio API",
         version=__version__,

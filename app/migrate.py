@@ -22,7 +22,21 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Migrate, then fill derived tables a new revision introduced (the ledger's shares)."""
     command.upgrade(alembic_config(url), revision)
+    if revision == "head":
+        from sqlmodel import Session
+
+        from app.db import build_engine
+        from app.finance.ledger import build_if_missing
+
+        engine = build_engine(url or get_settings().effective_database_url)
+        try:
+            with Session(engine) as session:
+                if build_if_missing(session):
+                    session.commit()
+        finally:
+            engine.dispose()
 
 
 def downgrade(url: str | None = None, revision: str = "base") -> None:

@@ -4,12 +4,15 @@ from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from app.audit.models import AuditEvent
 from app.finance.models import (
     BudgetLine,
+    BudgetShare,
     Drawdown,
     FundingProgramme,
     Grant,
+    GrantFunding,
     GrantMeasure,
     HaushaltMapping,
     InvestmentNumber,
+    LedgerIssue,
     ProofOfUse,
 )
 from app.portfolio.models import (
@@ -31,12 +34,15 @@ __all__ = [
     "Approval",
     "AuditEvent",
     "BudgetLine",
+    "BudgetShare",
     "Drawdown",
     "FundingProgramme",
     "Grant",
+    "GrantFunding",
     "GrantMeasure",
     "HaushaltMapping",
     "InvestmentNumber",
+    "LedgerIssue",
     "LoginAttempt",
     "Measure",
     "Milestone",

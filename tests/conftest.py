@@ -37,10 +37,10 @@ def _reset_database(engine: Engine) -> None:
 
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
-    from app.audit import listener
+    from app import listeners
     from app.migrate import upgrade
 
-    listener.install()
+    listeners.install()
     engine = get_engine()
     _reset_database(engine)
     upgrade(TEST_DATABASE_URL)

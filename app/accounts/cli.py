@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from sqlmodel import Session, select
 
+from app import listeners
 from app.accounts import service
 from app.accounts.models import User
 from app.accounts.permissions import Principal
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 def _in_unit_of_work(work: Callable[[Session, Principal], T]) -> T:
     """Run ``work`` in one transaction, recorded in the audit log as the command line."""
-    listener.install()
+    listeners.install()
     actor = Principal.system("Kommandozeile")
     with Session(get_engine()) as session:
         listener.set_actor(session, actor_id=None, actor_name=actor.display_name)

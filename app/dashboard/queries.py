@@ -305,8 +305,9 @@ def scoped_measure_ids(session: Session, scope: Scope) -> set[int]:
     return {int(mid) for mid in session.execute(_scoped(select(col(Measure.id)), scope)).scalars()}
 
 
-def scoped_measure_codes(session: Session, scope: Scope) -> set[str]:
-    return {str(c) for c in session.execute(_scoped(select(col(Measure.code)), scope)).scalars()}
+def scoped_measure_select(scope: Scope) -> Any:
+    """The ids of the measures in scope as a subquery (for the ledger's sums)."""
+    return _scoped(select(col(Measure.id)), scope)
 
 
 def municipalities(session: Session) -> list[Municipality]:

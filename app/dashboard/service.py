@@ -1,8 +1,8 @@
 """The dashboard's panels: key figures, budget, funding, deadlines, approvals and timeline.
 
 Counts come from SQL aggregations (:mod:`app.dashboard.queries`). Money comes from the finance
-services (:func:`app.finance.service.budget_report`, :func:`app.finance.funding.grant_overviews`),
-so a figure here equals the same figure on the Haushalt page, the measure page and the API.
+ledger's stored shares (summed in SQL) and :func:`app.finance.funding.grant_overviews`, so a
+figure here equals the same figure on the Haushalt page, the measure page and the API.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from app.dashboard import queries
 from app.dashboard.queries import FieldProgress, Scope, TimelineMeasure, TimelineMilestone
 from app.enums import BudgetKind, MeasureStatus
 from app.errors import ValidationFailed
+from app.finance import ledger
 from app.finance import queries as finance_queries
 from app.finance.funding import GrantOverview, grant_overviews
-from app.finance.service import BudgetRow, Totals, budget_report, default_year, plan_years
+from app.finance.service import Totals, default_year, plan_years
 from app.portfolio.list_queries import REPORT_STALE_DAYS
 from app.portfolio.models import Municipality
 from app.portfolio.queries import action_fields, current_strategy
@@ -171,32 +172,37 @@ class BudgetPanel:
     issues: dict[str, str]
 
 
-def _add(target: Totals, row: BudgetRow) -> None:
-    target.add(row)
-
-
 def budget_panel(*, session: Session, actor: Principal | None, filters: Filters) -> BudgetPanel:
-    """The municipality's (or the whole IKZ's) shares per year from the finance ledger."""
-    report = budget_report(
-        session=session,
-        actor=actor,
-        municipality=filters.municipality.slug if filters.municipality else None,
+    """The municipality's (or the whole IKZ's) shares per year, summed from the ledger in SQL."""
+    require(can_read(actor), "Bitte melden Sie sich an.")
+    municipality_id = int(filters.municipality.id or 0) if filters.municipality else None
+    measures = (
+        queries.scoped_measure_select(Scope(field_code=filters.field_code))
+        if filters.field_code
+        else None
     )
-    rows = report.rows
-    if filters.field_code:
-        codes = queries.scoped_measure_codes(session, Scope(field_code=filters.field_code))
-        rows = [row for row in rows if row.measure_code in codes]
     years = sorted(set(plan_years(session=session)) | {filters.year})
     by_year = {year: YearBudget(year) for year in years}
-    for row in rows:
-        entry = by_year.setdefault(row.year, YearBudget(row.year))
-        _add(entry.all, row)
-        _add(entry.investiv if row.kind == BudgetKind.investiv else entry.konsumtiv, row)
+    for sums in ledger.sums_by_year_and_kind(
+        session, municipality_id=municipality_id, measures=measures
+    ):
+        entry = by_year.setdefault(sums.year, YearBudget(sums.year))
+        for target in (
+            entry.all,
+            entry.investiv if sums.kind == BudgetKind.investiv else entry.konsumtiv,
+        ):
+            target.gross_cents += sums.gross_cents
+            target.funding_cents += sums.funding_cents
+            target.net_cents += sums.gross_cents - sums.funding_cents
+            target.approved_cents += sums.approved_cents
+            target.actual_cents += sums.actual_cents
+    issues = ledger.issues(session, municipality_id=municipality_id)
+    labels = finance_queries.measure_labels(session, list(issues))
     return BudgetPanel(
         year=filters.year,
         selected=by_year[filters.year],
         by_year=[by_year[y] for y in sorted(by_year)],
-        issues=report.issues,
+        issues={labels[mid][0]: text for mid, text in sorted(issues.items())},
     )
 
 

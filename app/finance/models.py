@@ -148,3 +148,50 @@ class InvestmentNumber(Versioned, SQLModel, table=True):
     number: str = Field(max_length=40)
     note: str = Field(default="", sa_type=Text)
     version: int = Field(default=1)
+
+
+class BudgetShare(SQLModel, table=True):
+    """One municipality's share of one budget line, as the ledger computed it.
+
+    Derived data: :mod:`app.finance.ledger` keeps it in step with the budget lines, cost keys,
+    participants and grants in the same unit of work, so that every view can sum it in SQL.
+    """
+
+    __tablename__ = "budget_share"
+    __table_args__ = (
+        UniqueConstraint("line_id", "municipality_id"),
+        Index("ix_budget_share_municipality_year", "municipality_id", "year"),
+        Index("ix_budget_share_year_kind", "year", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_id: int = Field(foreign_key="budget_line.id", ondelete="CASCADE")
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id")
+    year: int
+    category: str = Field(max_length=20)
+    kind: str = Field(max_length=10)
+    gross_cents: int = Field(sa_type=BigInteger)
+    approved_cents: int | None = Field(default=None, sa_type=BigInteger)
+    actual_cents: int | None = Field(default=None, sa_type=BigInteger)
+    funding_cents: int = Field(default=0, sa_type=BigInteger)
+
+
+class GrantFunding(SQLModel, table=True):
+    """Planned funding of one grant for one covered measure in one year (derived, see ledger)."""
+
+    __tablename__ = "grant_funding"
+
+    grant_id: int = Field(foreign_key="grant_award.id", primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True, index=True)
+    year: int = Field(primary_key=True)
+    cents: int = Field(sa_type=BigInteger)
+
+
+class LedgerIssue(SQLModel, table=True):
+    """Why a measure's costs cannot be shared (no participants, custom key not 100 %)."""
+
+    __tablename__ = "ledger_issue"
+
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True)
+    message: str = Field(sa_type=Text)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
@@ -51,6 +52,22 @@ def measures_by_id(session: Session, measure_ids: Sequence[int]) -> dict[int, Me
         return {}
     rows = session.exec(select(Measure).where(col(Measure.id).in_(measure_ids))).all()
     return {int(m.id or 0): m for m in rows}
+
+
+def measure_labels(
+    session: Session, measure_ids: Sequence[int]
+) -> dict[int, tuple[str, str, bool]]:
+    """``id → (code, title, example)``, read in chunks so any number of ids works."""
+    result: dict[int, tuple[str, str, bool]] = {}
+    ids = list(measure_ids)
+    for start in range(0, len(ids), 1000):
+        rows = session.exec(
+            select(Measure.id, Measure.code, Measure.title, Measure.example).where(
+                col(Measure.id).in_(ids[start : start + 1000])
+            )
+        ).all()
+        result.update({int(mid or 0): (code, title, example) for mid, code, title, example in rows})
+    return result
 
 
 def measure_ids_of_municipality(session: Session, municipality_id: int) -> list[int]:
@@ -185,6 +202,38 @@ def mappings(session: Session, municipality_id: int) -> dict[tuple[str, str], Ha
         select(HaushaltMapping).where(HaushaltMapping.municipality_id == municipality_id)
     ).all()
     return {(m.category, m.kind): m for m in rows}
+
+
+def mappings_of(
+    session: Session, municipality_ids: Sequence[int]
+) -> dict[tuple[int, str, str], tuple[str, str]]:
+    """``(municipality_id, category, kind) → (produkt, sachkonto)`` of the given municipalities."""
+    if not municipality_ids:
+        return {}
+    rows = session.execute(
+        select_columns(
+            col(HaushaltMapping.municipality_id),
+            col(HaushaltMapping.category),
+            col(HaushaltMapping.kind),
+            col(HaushaltMapping.produkt),
+            col(HaushaltMapping.sachkonto),
+        ).where(col(HaushaltMapping.municipality_id).in_(municipality_ids))
+    ).all()
+    return {(m, c, k): (p, s) for m, c, k, p, s in rows}
+
+
+def investment_numbers_of(
+    session: Session, municipality_ids: Sequence[int]
+) -> dict[tuple[int, int], str]:
+    """``(municipality_id, measure_id) → Investitionsnummer`` of the given municipalities."""
+    if not municipality_ids:
+        return {}
+    rows = session.exec(
+        select(
+            InvestmentNumber.municipality_id, InvestmentNumber.measure_id, InvestmentNumber.number
+        ).where(col(InvestmentNumber.municipality_id).in_(municipality_ids))
+    ).all()
+    return {(m, measure): number for m, measure, number in rows}
 
 
 def investment_numbers(session: Session, municipality_id: int) -> dict[int, str]:

@@ -1,7 +1,7 @@
 """Budget views of the finance domain: a municipality's share per year, and over all years.
 
 Keyword-only, take the session and the acting user, check permissions, never commit. Every
-figure comes from :func:`app.finance.ledger.compute_shares`.
+figure comes from the stored shares of :mod:`app.finance.ledger`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.enums import BudgetKind
 from app.errors import ValidationFailed
 from app.finance import queries
 from app.finance.ledger import Share, compute_shares
-from app.portfolio.models import Measure, Municipality
+from app.portfolio.models import Municipality
 from app.timeutil import today
 
 MIN_YEAR = 2000
@@ -152,28 +152,29 @@ def resolve_filters(
 def _rows(
     session: Session, shares: Sequence[Share], municipalities: dict[int, Municipality]
 ) -> list[BudgetRow]:
-    measures = queries.measures_by_id(session, sorted({s.measure_id for s in shares}))
-    mappings = {mid: queries.mappings(session, mid) for mid in municipalities}
-    numbers = {mid: queries.investment_numbers(session, mid) for mid in municipalities}
+    present = sorted({s.municipality_id for s in shares})
+    measures = queries.measure_labels(session, sorted({s.measure_id for s in shares}))
+    mappings = queries.mappings_of(session, present)
+    numbers = queries.investment_numbers_of(session, present)
     rows = []
     for share in shares:
         municipality = municipalities[share.municipality_id]
-        measure: Measure = measures[share.measure_id]
-        mapping = mappings[share.municipality_id].get((share.category, share.kind))
+        code, title, example = measures[share.measure_id]
+        mapping = mappings.get((share.municipality_id, share.category, share.kind))
         rows.append(
             BudgetRow(
                 municipality_slug=municipality.slug,
                 municipality_name=municipality.name,
                 year=share.year,
-                measure_code=measure.code,
-                measure_title=measure.title,
-                example=measure.example,
+                measure_code=code,
+                measure_title=title,
+                example=example,
                 category=share.category,
                 kind=share.kind,
-                produkt=mapping.produkt if mapping else None,
-                sachkonto=mapping.sachkonto if mapping else None,
+                produkt=mapping[0] if mapping else None,
+                sachkonto=mapping[1] if mapping else None,
                 investment_number=(
-                    numbers[share.municipality_id].get(share.measure_id)
+                    numbers.get((share.municipality_id, share.measure_id))
                     if share.kind == BudgetKind.investiv
                     else None
                 ),
@@ -198,22 +199,20 @@ def budget_report(
     """Shares of every budget line, filtered by municipality slug and/or year."""
     require(can_read(actor), "Bitte melden Sie sich an.")
     found, year = resolve_filters(session=session, municipality=municipality, year=year)
-    measure_ids = (
-        queries.measure_ids_of_municipality(session, int(found.id or 0)) if found else None
-    )
     ledger = compute_shares(
-        session, measure_ids=measure_ids, years=[year] if year is not None else None
+        session,
+        municipality_id=int(found.id or 0) if found else None,
+        years=[year] if year is not None else None,
     )
     munis = {int(m.id or 0): m for m in queries.municipalities(session)}
-    shares = [s for s in ledger.shares if found is None or s.municipality_id == found.id]
-    rows = _rows(session, shares, munis)
-    codes = queries.measures_by_id(session, list(ledger.issues))
+    rows = _rows(session, ledger.shares, munis)
+    labels = queries.measure_labels(session, list(ledger.issues))
     return BudgetReport(
         municipality=found,
         year=year,
         rows=rows,
         totals=BudgetTotals.of(rows),
-        issues={codes[mid].code: text for mid, text in ledger.issues.items()},
+        issues={labels[mid][0]: text for mid, text in ledger.issues.items()},
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app import listeners
 from app.audit import listener
 from app.config import ConfigurationError, get_settings
 from app.resources import resource_dir
@@ -54,7 +55,7 @@ def run_seed(
     if progress is not None:
         progress("Seed-Dateien prüfen")
     files = read_seed(directory)
-    listener.install()
+    listeners.install()
     with Session(engine) as session:
         listener.set_actor(session, actor_id=None, actor_name=SEED_ACTOR)
         try:

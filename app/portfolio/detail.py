@@ -73,8 +73,12 @@ def measure_or_404(session: Session, code: str) -> Measure:
         session.execute(select(Measure).where(col(Measure.code) == code)).scalars().first()
     )
     if measure is None:
-        raise NotFound(f"Die Maßnahme „{code}“ gibt es nicht.")
+        raise _unknown(code)
     return measure
+
+
+def _unknown(code: str) -> NotFound:
+    return NotFound(f"Die Maßnahme „{code}“ gibt es nicht.")
 
 
 def participant_ids(session: Session, measure_id: int) -> list[int]:
@@ -102,10 +106,17 @@ def require_measure_editor(
 
 
 def measure_detail(*, session: Session, code: str) -> MeasureDetail:
-    measure = measure_or_404(session, code)
+    # The measure with its action field and lead in one round trip.
+    found = session.execute(
+        select(Measure, ActionField, Municipality)
+        .join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
+        .join(Municipality, col(Municipality.id) == col(Measure.lead_municipality_id))
+        .where(col(Measure.code) == code)
+    ).first()
+    if found is None:
+        raise _unknown(code)
+    measure, action_field, lead = found
     assert measure.id is not None
-    action_field = session.get_one(ActionField, measure.action_field_id)
-    lead = session.get_one(Municipality, measure.lead_municipality_id)
     rows = session.execute(
         select(Participation, Municipality)
         .join(Municipality, col(Municipality.id) == col(Participation.municipality_id))

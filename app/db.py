@@ -28,6 +28,13 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
 
+# How long a SQLite connection waits for another writer's lock before giving up ("database is
+# locked"); concurrent status reports queue up instead of failing.
+SQLITE_BUSY_TIMEOUT_SECONDS = 15
+# Execution option marking a unit of work that will write (see _sqlite_begin).
+WRITE_INTENT = "ikz_write_intent"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling neither begins a transaction for SAVEPOINT nor lets
     # SQLAlchemy control BEGIN, so a released savepoint would commit for real; hand the
@@ -35,13 +42,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, nor it them
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads first and writes later cannot wait for the write lock:
+    # when another writer committed meanwhile, SQLite fails at once with "database is locked"
+    # (the busy timeout does not apply). Units of work that will write take the lock up front
+    # and so wait their turn.
+    immediate = connection.get_execution_options().get(WRITE_INTENT, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def build_engine(url: str) -> Engine:
@@ -49,7 +61,10 @@ def build_engine(url: str) -> Engine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {
+            "check_same_thread": False,
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        }
         database = parsed.database
         if database in (None, "", ":memory:"):
             kwargs["poolclass"] = StaticPool
@@ -69,6 +84,13 @@ def build_engine(url: str) -> Engine:
 @lru_cache
 def get_engine() -> Engine:
     return build_engine(get_settings().effective_database_url)
+
+
+@lru_cache
+def get_write_engine() -> Engine:
+    """The same engine (and pool) for units of work that will write: on SQLite they begin
+    with ``BEGIN IMMEDIATE``; elsewhere nothing changes."""
+    return get_engine().execution_options(**{WRITE_INTENT: True})
 
 
 class Versioned:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.db import get_engine
+from app.db import get_engine, get_write_engine
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session() -> Iterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     """The request's unit of work: services add and change, the request commits once."""
-    with Session(get_engine()) as session:
+    engine = get_engine() if request.method in READ_METHODS else get_write_engine()
+    with Session(engine) as session:
         try:
             yield session
             session.commit()

@@ -20,6 +20,8 @@ class AuditEvent(SQLModel, table=True):
         enum_check("action", AuditAction),
         Index("ix_audit_event_entity", "entity", "entity_id"),
         Index("ix_audit_event_occurred_at", "occurred_at"),
+        # A measure's newest changes without sorting its whole history (the measure page).
+        Index("ix_audit_event_measure_occurred", "measure_id", "occurred_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -29,6 +31,6 @@ class AuditEvent(SQLModel, table=True):
     request_id: str = Field(default="", max_length=64)
     entity: str = Field(max_length=60)
     entity_id: str = Field(max_length=60)
-    measure_id: int | None = Field(default=None, index=True)
+    measure_id: int | None = None
     action: str = Field(max_length=10)
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

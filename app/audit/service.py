@@ -146,3 +146,20 @@ def measure_history(
         .order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
         .limit(limit)
     ).all()
+
+
+def measure_history_page(session: Session, measure_id: int, page: int) -> AuditPage:
+    """One page of a measure's change history, newest first (every signed-in user reads it)."""
+    total = session.exec(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.measure_id == measure_id)
+    ).one()
+    pages = max(1, -(-int(total) // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.measure_id == measure_id)
+        .order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return AuditPage(events=events, total=int(total), page=page, pages=pages)

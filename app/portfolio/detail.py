@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.accounts.permissions import Principal, can_edit_measure, require
@@ -21,6 +22,10 @@ from app.portfolio.models import (
     StatusReport,
 )
 from app.timeutil import today
+
+# The measure page shows the newest reports; all of them are on the measure's report pages.
+REPORTS_SHOWN = 10
+REPORTS_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class MeasureDetail:
     plan: ProjectPlan | None
     milestones: list[MilestoneView]
     reports: Sequence[StatusReport]
+    more_reports: bool = False  # older reports exist beyond ``reports``
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -67,8 +73,12 @@ def measure_or_404(session: Session, code: str) -> Measure:
         session.execute(select(Measure).where(col(Measure.code) == code)).scalars().first()
     )
     if measure is None:
-        raise NotFound(f"Die Maßnahme „{code}“ gibt es nicht.")
+        raise _unknown(code)
     return measure
+
+
+def _unknown(code: str) -> NotFound:
+    return NotFound(f"Die Maßnahme „{code}“ gibt es nicht.")
 
 
 def participant_ids(session: Session, measure_id: int) -> list[int]:
@@ -96,10 +106,17 @@ def require_measure_editor(
 
 
 def measure_detail(*, session: Session, code: str) -> MeasureDetail:
-    measure = measure_or_404(session, code)
+    # The measure with its action field and lead in one round trip.
+    found = session.execute(
+        select(Measure, ActionField, Municipality)
+        .join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
+        .join(Municipality, col(Municipality.id) == col(Measure.lead_municipality_id))
+        .where(col(Measure.code) == code)
+    ).first()
+    if found is None:
+        raise _unknown(code)
+    measure, action_field, lead = found
     assert measure.id is not None
-    action_field = session.get_one(ActionField, measure.action_field_id)
-    lead = session.get_one(Municipality, measure.lead_municipality_id)
     rows = session.execute(
         select(Participation, Municipality)
         .join(Municipality, col(Municipality.id) == col(Participation.municipality_id))
@@ -136,11 +153,9 @@ def measure_detail(*, session: Session, code: str) -> MeasureDetail:
                 .order_by(col(Milestone.due_on), col(Milestone.position), col(Milestone.id))
             ).scalars()
         ]
-    reports = session.execute(
-        select(StatusReport)
-        .where(col(StatusReport.measure_id) == measure.id)
-        .order_by(col(StatusReport.reported_at).desc(), col(StatusReport.id).desc())
-    ).scalars()
+    reports = list(
+        session.execute(_reports_newest_first(measure.id).limit(REPORTS_SHOWN + 1)).scalars()
+    )
     return MeasureDetail(
         measure=measure,
         action_field=action_field,
@@ -148,5 +163,44 @@ def measure_detail(*, session: Session, code: str) -> MeasureDetail:
         participants=participants,
         plan=plan,
         milestones=milestones,
-        reports=list(reports),
+        reports=reports[:REPORTS_SHOWN],
+        more_reports=len(reports) > REPORTS_SHOWN,
     )
+
+
+def _reports_newest_first(measure_id: int) -> Select[Any]:
+    return (
+        select(StatusReport)
+        .where(col(StatusReport.measure_id) == measure_id)
+        .order_by(col(StatusReport.reported_at).desc(), col(StatusReport.id).desc())
+    )
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    measure: Measure
+    reports: list[StatusReport]
+    total: int
+    page: int
+    pages: int
+
+
+def report_page(*, session: Session, code: str, page: int) -> ReportPage:
+    """One page of a measure's status reports, newest first."""
+    measure = measure_or_404(session, code)
+    assert measure.id is not None
+    total = int(
+        session.execute(
+            select(func.count())
+            .select_from(StatusReport)
+            .where(col(StatusReport.measure_id) == measure.id)
+        ).scalar_one()
+    )
+    pages = max(1, -(-total // REPORTS_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    reports = session.execute(
+        _reports_newest_first(measure.id)
+        .offset((page - 1) * REPORTS_PAGE_SIZE)
+        .limit(REPORTS_PAGE_SIZE)
+    ).scalars()
+    return ReportPage(measure=measure, reports=list(reports), total=total, page=page, pages=pages)

@@ -6,7 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.finance.models import BudgetLine
@@ -23,6 +35,7 @@ from app.portfolio.models import (
 from app.timeutil import as_aware, today, utcnow
 
 REPORT_STALE_DAYS = 90
+_LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap
 FINAL_STATUSES = ("abgeschlossen", "verworfen")  # finished measures need no more reports
 
 
@@ -93,19 +106,41 @@ def _last_report_subquery() -> Any:
     )
 
 
-def _apply_filters(query: Select[Any], flt: MeasureFilter, session: Session) -> Select[Any]:
+def _involving(municipality_id: int) -> ColumnElement[bool]:
+    """Measures the municipality leads or takes part in.
+
+    Written as ``id IN (participations UNION ALL led measures)`` rather than ``lead = x OR
+    EXISTS (...)``: the planner then starts from the municipality's few hundred measures instead
+    of walking the whole table in sort order and filtering.
+    """
+    led = _LED
+    involved: Any = union_all(
+        select(col(Participation.measure_id)).where(
+            col(Participation.municipality_id) == municipality_id
+        ),
+        select(col(led.id)).where(col(led.lead_municipality_id) == municipality_id),
+    )
+    return col(Measure.id).in_(involved)
+
+
+def _municipality_id(session: Session, flt: MeasureFilter) -> int | None:
+    """The id of the filtered municipality; -1 for an unknown slug (nothing matches)."""
+    if not flt.kommune:
+        return None
+    found = session.execute(
+        select(col(Municipality.id)).where(col(Municipality.slug) == flt.kommune)
+    ).scalar_one_or_none()
+    return -1 if found is None else int(found)
+
+
+def _apply_filters(
+    query: Select[Any], flt: MeasureFilter, municipality_id: int | None
+) -> Select[Any]:
     query = query.where(col(Measure.archived).is_(flt.archiviert))
-    if flt.kommune:
-        municipality = session.execute(
-            select(col(Municipality.id)).where(col(Municipality.slug) == flt.kommune)
-        ).scalar_one_or_none()
-        if municipality is None:
+    if municipality_id is not None:
+        if municipality_id < 0:
             return query.where(literal(False))
-        takes_part = exists().where(
-            col(Participation.measure_id) == col(Measure.id),
-            col(Participation.municipality_id) == municipality,
-        )
-        query = query.where(or_(col(Measure.lead_municipality_id) == municipality, takes_part))
+        query = query.where(_involving(municipality_id))
     if flt.feld:
         query = query.where(col(ActionField.code) == flt.feld)
     if flt.status:
@@ -173,10 +208,11 @@ def _order(flt: MeasureFilter) -> list[Any]:
 
 def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
     """One page of the list: one COUNT query and one SELECT, whatever the page size."""
-    base: Select[Any] = select(col(Measure.id)).join(
-        ActionField, col(ActionField.id) == col(Measure.action_field_id)
-    )
-    base = _apply_filters(base, flt, session)
+    municipality_id = _municipality_id(session, flt)
+    base: Select[Any] = select(col(Measure.id))
+    if flt.feld:
+        base = base.join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
+    base = _apply_filters(base, flt, municipality_id)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     pages = max(1, -(-int(total) // PAGE_SIZE))
     page = min(flt.seite, pages)
@@ -194,7 +230,7 @@ def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
         .join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
         .join(Municipality, col(Municipality.id) == col(Measure.lead_municipality_id))
     )
-    query = _apply_filters(query, flt, session)
+    query = _apply_filters(query, flt, municipality_id)
     query = query.order_by(*_order(flt)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     rows = [
         MeasureRow(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -20,6 +21,22 @@ from app.portfolio.models import (
 
 def municipalities(session: Session) -> Sequence[Municipality]:
     return session.exec(select(Municipality).order_by(col(Municipality.name))).all()
+
+
+@dataclass(frozen=True)
+class MunicipalityChoice:
+    """A municipality as a filter option: just what a <select> needs."""
+
+    slug: str
+    name: str
+
+
+def municipality_choices(session: Session) -> list[MunicipalityChoice]:
+    """Slug and name of every municipality by name, without loading whole rows."""
+    rows = session.exec(
+        select(Municipality.slug, Municipality.name).order_by(col(Municipality.name))
+    ).all()
+    return [MunicipalityChoice(slug=slug, name=name) for slug, name in rows]
 
 
 def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
@@ -70,6 +87,15 @@ def latest_reports(session: Session, measure_ids: Sequence[int]) -> dict[int, St
     """The newest status report of each measure, in one query (window function)."""
     if not measure_ids:
         return {}
+    if len(measure_ids) == 1:
+        # One measure (its API resource): walk its index backwards to the newest report.
+        newest = session.exec(
+            select(StatusReport)
+            .where(StatusReport.measure_id == measure_ids[0])
+            .order_by(col(StatusReport.reported_at).desc(), col(StatusReport.id).desc())
+            .limit(1)
+        ).first()
+        return {} if newest is None else {newest.measure_id: newest}
     ranked = (
         select(
             col(StatusReport.id).label("id"),
@@ -91,8 +117,12 @@ def latest_reports(session: Session, measure_ids: Sequence[int]) -> dict[int, St
     return {report.measure_id: report for report in reports}
 
 
-def municipality_slugs_by_id(session: Session) -> dict[int, str]:
-    rows = session.exec(select(Municipality.id, Municipality.slug)).all()
+def municipality_slugs_by_id(session: Session, ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Slug by id of the given municipalities (all of them when ``ids`` is None)."""
+    query = select(Municipality.id, Municipality.slug)
+    if ids is not None:
+        query = query.where(col(Municipality.id).in_(ids))
+    rows = session.exec(query).all()
     return {int(row[0]): row[1] for row in rows if row[0] is not None}
 
 

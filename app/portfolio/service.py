@@ -58,7 +58,9 @@ def _report_public(report: StatusReport | None) -> StatusReportPublic | None:
 def _public(measures: Sequence[Measure], session: Session) -> list[MeasurePublic]:
     ids = [int(m.id) for m in measures if m.id is not None]
     fields = queries.action_fields_by_id(session)
-    slugs = queries.municipality_slugs_by_id(session)
+    leads = sorted({m.lead_municipality_id for m in measures})
+    # A few measures (one API resource): only their leads' slugs, not all municipalities'.
+    slugs = queries.municipality_slugs_by_id(session, leads if len(leads) <= 50 else None)
     participants = queries.participant_slugs(session, ids)
     reports = queries.latest_reports(session, ids)
     result = []

@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.finance.models import (
     BudgetLine,
     BudgetShare,
+    BudgetTotal,
     Drawdown,
     FundingProgramme,
     Grant,
@@ -35,6 +36,7 @@ __all__ = [
     "AuditEvent",
     "BudgetLine",
     "BudgetShare",
+    "BudgetTotal",
     "Drawdown",
     "FundingProgramme",
     "Grant",

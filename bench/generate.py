@@ -17,10 +17,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.enums import BudgetKind, CostCategory, MeasureStatus, Priority, TrafficLight
+from app.finance import ledger
 
 # Hessen scale (scale factor 1.0) as asked for in the benchmark issue.
 FULL_MUNICIPALITIES = 421
@@ -206,12 +207,17 @@ def generate(engine: Engine, *, scale: float, seed: int, log: Any = print) -> Da
             ):
                 sequence = f"pg_get_serial_sequence('{name}', 'id')"
                 conn.execute(text(f"SELECT setval({sequence}, (SELECT max(id) FROM {name}))"))
+    with Session(engine) as session:
+        shares = ledger.rebuild(session)
+        session.commit()
+    log(f"  {shares} budget shares (ledger)")
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
         for name in (
             "municipality",
             "measure",
             "budget_line",
+            "budget_share",
             "status_report",
             "audit_event",
             "milestone",

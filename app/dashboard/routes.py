@@ -99,8 +99,8 @@ def _panel_context(
         items = service.field_progress(session=session, filters=filters)
         return {"chart_fortschritt": charts.progress_chart(items, filters)}
     if name == "status":
-        matrix = service.status_matrix(session=session, filters=filters)
-        return {"chart_status": charts.status_chart(matrix, filters)}
+        matrix, hidden = service.status_matrix(session=session, filters=filters)
+        return {"chart_status": charts.status_chart(matrix, filters, hidden=hidden)}
     if name == "budget":
         return {"chart_budget": charts.budget_chart(budget_panel(), scope_name)}
     if name == "foerderung":

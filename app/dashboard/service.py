@@ -8,8 +8,10 @@ figure here equals the same figure on the Haushalt page, the measure page and th
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from sqlmodel import Session
@@ -23,13 +25,18 @@ from app.finance import ledger
 from app.finance import queries as finance_queries
 from app.finance.funding import GrantOverview, grant_overviews
 from app.finance.service import Totals, default_year, plan_years
+from app.formatting import german_sort_key
 from app.portfolio.list_queries import REPORT_STALE_DAYS
 from app.portfolio.models import Municipality
 from app.portfolio.queries import action_fields, current_strategy
 from app.timeutil import today, utcnow
 
+T = TypeVar("T")
+
 PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")
 TIMELINE_LIMIT = 25
+# With more municipalities in view, the per-municipality panels show this many (the busiest).
+MUNICIPALITY_LIMIT = 20
 DEADLINE_LIMIT = 6
 
 
@@ -131,6 +138,8 @@ class KeyFigures:
     overdue_measures: int
     stale_reports: int
     pending: list[tuple[Municipality, int]]
+    # municipalities left out of ``pending`` (only when more than MUNICIPALITY_LIMIT are shown)
+    pending_hidden: int
     total: int = 0
 
 
@@ -151,7 +160,10 @@ def key_figures(*, session: Session, filters: Filters, on: date | None = None) -
         overdue_milestones=overdue,
         overdue_measures=overdue_measures,
         stale_reports=stale,
-        pending=[(m, pending_by_id.get(int(m.id or 0), 0)) for m in shown],
+        pending=_busiest(
+            [(m, pending_by_id.get(int(m.id or 0), 0)) for m in shown], key=lambda count: count
+        ),
+        pending_hidden=max(0, len(shown) - MUNICIPALITY_LIMIT),
         total=sum(status_counts.values()),
     )
 
@@ -271,14 +283,30 @@ def field_progress(*, session: Session, filters: Filters) -> list[FieldProgress]
 
 def status_matrix(
     *, session: Session, filters: Filters
-) -> list[tuple[Municipality, dict[str, int]]]:
+) -> tuple[list[tuple[Municipality, dict[str, int]]], int]:
+    """Measures per municipality and status, and how many municipalities were left out."""
     counts = queries.status_by_municipality(session, filters.scope)
     munis = queries.municipalities(session)
     shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
-    return [
+    matrix = [
         (m, {s.value: counts.get(int(m.id or 0), {}).get(s.value, 0) for s in MeasureStatus})
         for m in shown
     ]
+    return _busiest(matrix, key=lambda by_status: sum(by_status.values())), max(
+        0, len(matrix) - MUNICIPALITY_LIMIT
+    )
+
+
+def _busiest(
+    items: list[tuple[Municipality, T]], *, key: Callable[[T], int]
+) -> list[tuple[Municipality, T]]:
+    """All items in their order, or, beyond MUNICIPALITY_LIMIT, the ones with the largest key
+    (ties by name), in their order."""
+    if len(items) <= MUNICIPALITY_LIMIT:
+        return items
+    ranked = sorted(items, key=lambda item: (-key(item[1]), german_sort_key(item[0].name)))
+    keep = {id(item) for item in ranked[:MUNICIPALITY_LIMIT]}
+    return [item for item in items if id(item) in keep]
 
 
 def filter_options(*, session: Session) -> dict[str, object]:

@@ -1,9 +1,10 @@
 """The ledger: every municipality's share of every budget line, computed one way for all views.
 
-The shares are derived data kept in three tables (``budget_share``, ``grant_funding``,
-``ledger_issue``). They are recomputed for exactly the measures a unit of work touched, before
-anything reads them and before the transaction commits, so the Haushalt page, the measure page,
-the dashboard, the API and the exports read the same figures and can sum them in SQL.
+The shares are derived data kept in four tables: ``budget_share``, their sums per municipality,
+year and kind in ``budget_total``, ``grant_funding`` and ``ledger_issue``. They are recomputed
+for exactly the measures a unit of work touched, before anything reads them and before the
+transaction commits, so the Haushalt page, the measure page, the dashboard, the API and the
+exports read the same figures and can sum them in SQL.
 
 * Gross shares (planned, approved, actual) split each line by the measure's cost key.
 * Funding is planned per grant over all covered measure-years (see
@@ -44,6 +45,7 @@ from app.finance.allocation import (
 from app.finance.models import (
     BudgetLine,
     BudgetShare,
+    BudgetTotal,
     Grant,
     GrantFunding,
     GrantMeasure,
@@ -192,15 +194,19 @@ def rebuild(session: Session) -> int:
     _serialise(session)
     session.execute(delete(BudgetShare))
     session.execute(delete(LedgerIssue))
+    session.execute(delete(BudgetTotal))
     _refresh_funding(session)
     ids = list(session.exec(select(BudgetLine.measure_id).distinct()).all())
     _recompute(session, sorted(ids), fresh=True)
+    _retotal(session, None)
     return int(session.exec(select(func.count()).select_from(BudgetShare)).one())
 
 
 def build_if_missing(session: Session) -> bool:
     """Fill the ledger of a database that has budget lines but no shares yet (after upgrading
     from a version without stored shares). Returns whether it was built."""
+    if not inspect(session.connection()).has_table(BudgetShare.__tablename__):
+        return False  # an older schema than the models: nothing to fill yet
     has_lines = session.exec(select(BudgetLine.id).limit(1)).first() is not None
     has_ledger = (
         session.exec(select(BudgetShare.id).limit(1)).first() is not None
@@ -302,17 +308,65 @@ def _funding(session: Session, measure_ids: Sequence[int]) -> dict[tuple[int, in
 def _recompute(session: Session, measure_ids: Sequence[int], *, fresh: bool = False) -> None:
     for start in range(0, len(measure_ids), CHUNK):
         chunk = list(measure_ids[start : start + CHUNK])
+        touched: set[int] = set()
         if not fresh:
+            touched.update(
+                session.exec(
+                    select(BudgetShare.municipality_id)
+                    .where(col(BudgetShare.measure_id).in_(chunk))
+                    .distinct()
+                ).all()
+            )
             session.execute(delete(BudgetShare).where(col(BudgetShare.measure_id).in_(chunk)))
             session.execute(delete(LedgerIssue).where(col(LedgerIssue.measure_id).in_(chunk)))
         shares, issues = _compute(session, chunk)
         if shares:
-            session.execute(insert(BudgetShare), shares)
+            _insert_shares(session, shares)
+        if not fresh:
+            _retotal(session, touched | {row["municipality_id"] for row in shares})
         if issues:
             session.execute(
                 insert(LedgerIssue),
                 [{"measure_id": mid, "message": text} for mid, text in issues.items()],
             )
+
+
+def _retotal(session: Session, municipality_ids: set[int] | None) -> None:
+    """Sum the shares of the given municipalities (all when ``None``) into ``budget_total``."""
+    if municipality_ids is not None and not municipality_ids:
+        return
+    sums = select_columns(
+        col(BudgetShare.municipality_id),
+        col(BudgetShare.year),
+        col(BudgetShare.kind),
+        func.sum(BudgetShare.gross_cents),
+        func.sum(BudgetShare.funding_cents),
+        func.coalesce(func.sum(BudgetShare.approved_cents), 0),
+        func.coalesce(func.sum(BudgetShare.actual_cents), 0),
+    ).group_by(col(BudgetShare.municipality_id), col(BudgetShare.year), col(BudgetShare.kind))
+    clear = delete(BudgetTotal)
+    if municipality_ids is not None:
+        sums = sums.where(col(BudgetShare.municipality_id).in_(municipality_ids))
+        clear = clear.where(col(BudgetTotal.municipality_id).in_(municipality_ids))
+    session.execute(clear)
+    columns = ["municipality_id", "year", "kind", "gross_cents", "funding_cents"]
+    session.execute(
+        insert(BudgetTotal).from_select([*columns, "approved_cents", "actual_cents"], sums)
+    )
+
+
+def _insert_shares(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert share rows; on PostgreSQL large batches go through COPY (a full rebuild)."""
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql" and len(rows) > 1000 and raw is not None:
+        columns = list(rows[0])
+        statement = f"COPY budget_share ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
+    else:
+        session.execute(insert(BudgetShare), rows)
 
 
 def _split_optional(amount: int | None, weights: list[tuple[int, int]]) -> dict[int, int | None]:
@@ -468,6 +522,8 @@ def sums_by_year_and_kind(
     ``measures`` optionally narrows them to a subquery of measure ids.
     """
     refresh(session)
+    if measures is None:
+        return _summed_totals(session, municipality_id)
     query = select_columns(
         col(BudgetShare.year),
         col(BudgetShare.kind),
@@ -480,6 +536,23 @@ def sums_by_year_and_kind(
         query = query.where(col(BudgetShare.municipality_id) == municipality_id)
     if measures is not None:
         query = query.where(col(BudgetShare.measure_id).in_(measures))
+    return [
+        SummedShares(year, kind, int(g or 0), int(f or 0), int(a or 0), int(i or 0))
+        for year, kind, g, f, a, i in session.execute(query).all()
+    ]
+
+
+def _summed_totals(session: Session, municipality_id: int | None) -> list[SummedShares]:
+    query = select_columns(
+        col(BudgetTotal.year),
+        col(BudgetTotal.kind),
+        func.sum(BudgetTotal.gross_cents),
+        func.sum(BudgetTotal.funding_cents),
+        func.sum(BudgetTotal.approved_cents),
+        func.sum(BudgetTotal.actual_cents),
+    ).group_by(col(BudgetTotal.year), col(BudgetTotal.kind))
+    if municipality_id is not None:
+        query = query.where(col(BudgetTotal.municipality_id) == municipality_id)
     return [
         SummedShares(year, kind, int(g or 0), int(f or 0), int(a or 0), int(i or 0))
         for year, kind, g, f, a, i in session.execute(query).all()

@@ -195,3 +195,17 @@ class LedgerIssue(SQLModel, table=True):
 
     measure_id: int = Field(foreign_key="measure.id", primary_key=True)
     message: str = Field(sa_type=Text)
+
+
+class BudgetTotal(SQLModel, table=True):
+    """A municipality's shares summed per year and budget kind (derived from ``budget_share``)."""
+
+    __tablename__ = "budget_total"
+
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    kind: str = Field(max_length=10, primary_key=True)
+    gross_cents: int = Field(sa_type=BigInteger)
+    funding_cents: int = Field(sa_type=BigInteger)
+    approved_cents: int = Field(sa_type=BigInteger)
+    actual_cents: int = Field(sa_type=BigInteger)

@@ -341,3 +341,48 @@ def test_query_count_does_not_grow_with_the_number_of_measures(
     print(f"dashboard statements per request: {before} (seed) → {after} (×10 measures)")
     assert after == before
     assert max(after) < 80
+
+
+def test_with_many_municipalities_the_busiest_are_shown_and_the_rest_named(
+    signed_in: TestClient, session: Session
+) -> None:
+    """Beyond 20 municipalities the status panel and the pending list show the 20 busiest."""
+    template = session.exec(select(Measure).where(col(Measure.archived).is_(False))).first()
+    assert template is not None
+    for n in range(25):
+        muni = Municipality(
+            slug=f"viele-{n:02d}",
+            name=f"Vielgemeinde {n:02d}",
+            kind="Gemeinde",
+            executive_body="Gemeindevorstand",
+            council="Gemeindevertretung",
+            population=1000,
+            population_date=date(2023, 12, 31),
+            population_source="Test",
+        )
+        session.add(muni)
+        session.flush()
+        for k in range(n % 3):  # 0, 1 or 2 measures each
+            session.add(
+                Measure(
+                    strategy_id=template.strategy_id,
+                    action_field_id=template.action_field_id,
+                    code=f"VIEL-{n:02d}-{k}",
+                    title="Viele Kommunen",
+                    lead_municipality_id=int(muni.id or 0),
+                    status="in_umsetzung",
+                )
+            )
+    session.flush()
+    html = signed_in.get("/dashboard").text
+    status_panel = html[html.index('id="panel-status"') : html.index('id="panel-budget"')]
+    # the four seed municipalities carry most measures; "Vielgemeinde 00" (none) is left out
+    assert "Gezeigt sind die 20 Kommunen mit den meisten Maßnahmen; 9 weitere" in status_panel
+    assert "Erbach" in status_panel and "Vielgemeinde 02" in status_panel
+    assert "Vielgemeinde 00" not in status_panel
+    assert status_panel.count("<tr") == 21  # header and 20 municipalities
+    assert "9 weitere finden Sie über den Filter" in html
+    assert html.count('data-figure="pending-') == 20
+    # one municipality chosen: its own figures, no note
+    single = signed_in.get("/dashboard?kommune=viele-00").text
+    assert "weitere finden Sie" not in single

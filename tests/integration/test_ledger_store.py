@@ -11,7 +11,14 @@ from sqlalchemy import Connection, text
 from sqlmodel import Session, col, select
 
 from app.finance import ledger
-from app.finance.models import BudgetLine, BudgetShare, Grant, GrantMeasure, LedgerIssue
+from app.finance.models import (
+    BudgetLine,
+    BudgetShare,
+    BudgetTotal,
+    Grant,
+    GrantMeasure,
+    LedgerIssue,
+)
 from app.portfolio.models import Measure, Municipality, Participation
 from tests.integration.test_finance_generated import SLUGS, _store, budgets
 
@@ -28,11 +35,28 @@ def _snapshot(session: Session) -> tuple[Any, ...]:
     """Everything the views read from the ledger, without surrogate ids."""
     result = ledger.compute_shares(session)
     shares = sorted(
-        (s.line_id, s.municipality_id, s.gross_cents, s.funding_cents)
-        + (s.approved_cents, s.actual_cents, s.year, s.kind, s.category)
+        (
+            *(s.line_id, s.municipality_id, s.gross_cents, s.funding_cents, s.approved_cents),
+            *(s.actual_cents, s.year, s.kind, s.category),
+        )
         for s in result.shares
     )
-    return shares, result.issues, ledger.funding_by_grant(session)
+    totals = sorted(
+        (
+            *(t.municipality_id, t.year, t.kind, t.gross_cents, t.funding_cents),
+            *(t.approved_cents, t.actual_cents),
+        )
+        for t in session.exec(select(BudgetTotal)).all()
+    )
+    by_hand: dict[tuple[int, int, str], list[int]] = {}
+    for s in result.shares:
+        sums = by_hand.setdefault((s.municipality_id, s.year, s.kind), [0, 0, 0, 0])
+        sums[0] += s.gross_cents
+        sums[1] += s.funding_cents
+        sums[2] += s.approved_cents or 0
+        sums[3] += s.actual_cents or 0
+    assert totals == sorted((*key, *sums) for key, sums in by_hand.items())
+    return shares, result.issues, ledger.funding_by_grant(session), totals
 
 
 EDITS = st.lists(
@@ -96,9 +120,7 @@ def _apply(session: Session, ids: list[int], grant: Grant, edit: str, number: in
         present = {p.municipality_id for p in parts}
         for slug in SLUGS:
             if munis[slug].id not in present:
-                session.add(
-                    Participation(measure_id=measure.id, municipality_id=munis[slug].id)
-                )
+                session.add(Participation(measure_id=measure.id, municipality_id=munis[slug].id))
                 break
     elif edit == "population":
         muni = munis[SLUGS[number % len(SLUGS)]]
@@ -165,6 +187,7 @@ def test_the_ledger_is_built_for_a_database_that_has_lines_but_no_shares(
     expected = _snapshot(session)
     session.exec(text("DELETE FROM budget_share"))  # type: ignore[call-overload]
     session.exec(text("DELETE FROM ledger_issue"))  # type: ignore[call-overload]
+    session.exec(text("DELETE FROM budget_total"))  # type: ignore[call-overload]
     assert ledger.build_if_missing(session)
     assert _snapshot(session) == expected
     assert not ledger.build_if_missing(session)  # a built ledger is left alone

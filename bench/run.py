@@ -276,12 +276,24 @@ def _ms(value: float | None) -> str:
     return "       – ms" if value is None else f"{value:>8.1f} ms"
 
 
-def drive(base: str, token: str, scenario: dict[str, Any], options: Options) -> dict[str, Any]:
+# Seconds of the single-client pass that measures each scenario's own service time.
+SINGLE_SECONDS = 8.0
+
+
+def drive(
+    base: str,
+    token: str,
+    scenario: dict[str, Any],
+    options: Options,
+    *,
+    clients: int | None = None,
+    seconds: float | None = None,
+) -> dict[str, Any]:
     job = {
         "base": base,
         "token": token,
-        "clients": options.clients,
-        "seconds": options.seconds,
+        "clients": clients or options.clients,
+        "seconds": seconds or options.seconds,
         "max_requests": options.max_requests,
         "seed": options.seed,
         "scenario": scenario,
@@ -318,6 +330,12 @@ def bench_database(kind: str, options: Options, log: Any) -> tuple[Dataset, list
                     with MemoryWatch(process.pid) as memory:
                         outcome = drive(base, token, scenario, options)
                     timings = [t * 1000 for t in outcome["timings"]]
+                    # The same scenario with one client: its service time without queueing.
+                    single_seconds = min(SINGLE_SECONDS, options.seconds)
+                    single = drive(
+                        base, token, scenario, options, clients=1, seconds=single_seconds
+                    )
+                    alone = [t * 1000 for t in single["timings"]]
                     p50 = percentile(timings, 50)
                     if scenario["name"] == "floor":
                         floor_p50 = p50
@@ -333,6 +351,9 @@ def bench_database(kind: str, options: Options, log: Any) -> tuple[Dataset, list
                         "error_statuses": outcome["error_statuses"],
                         "ratio_to_floor": round(p50 / floor_p50, 1) if p50 and floor_p50 else None,
                         "server_peak_rss_mb": round(memory.peak, 1),
+                        "single_client_p50_ms": percentile(alone, 50),
+                        "single_client_p95_ms": percentile(alone, 95),
+                        "single_client_errors": single["errors"],
                         "clients": options.clients,
                         "seconds": options.seconds,
                     }
@@ -342,7 +363,9 @@ def bench_database(kind: str, options: Options, log: Any) -> tuple[Dataset, list
                         f"p95 {_ms(row['p95_ms'])}  p99 {_ms(row['p99_ms'])} "
                         f"{row['rps']:>7.1f} rps  errors {row['errors']} "
                         f"{row['error_statuses'] or ''} "
-                        f"x{row['ratio_to_floor']}  rss {row['server_peak_rss_mb']} MB"
+                        f"x{row['ratio_to_floor']}  rss {row['server_peak_rss_mb']} MB  "
+                        f"1 client: p50 {_ms(row['single_client_p50_ms'])} "
+                        f"p95 {_ms(row['single_client_p95_ms'])}"
                     )
             _show_server_errors(log_path, kind, log)
         return dataset, results

@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from app.dashboard.queries import FieldProgress, TimelineMilestone
@@ -60,14 +59,59 @@ def _euros(cents: int) -> float:
     return float(Decimal(cents) / 100)
 
 
-def _layout(fig: go.Figure, *, height: int = 360, top: int = 10, **extra: Any) -> str:
-    """The figure as JSON with our common layout.
+def _expand(properties: dict[str, Any]) -> dict[str, Any]:
+    """plotly's ``title_text=…`` shorthand as the nested ``title={"text": …}``."""
+    result = dict(properties)
+    if "title_text" in result:
+        result["title"] = {"text": result.pop("title_text")}
+    return result
 
-    The layout is merged into the figure's plain dictionary: plotly's own ``update_layout``
-    re-validates every property path and costs more than building the traces.
+
+class _Figure:
+    """A plotly figure as plain data for plotly.js.
+
+    plotly.py's figure objects validate every property on the server, which cost more than the
+    rest of a dashboard request; the browser's plotly.js reads the same JSON either way.
     """
-    spec = fig.to_plotly_json()
-    layout = spec.setdefault("layout", {})
+
+    def __init__(self, *traces: dict[str, Any]) -> None:
+        self.data: list[dict[str, Any]] = list(traces)
+        self.layout: dict[str, Any] = {}
+
+    def add_trace(self, trace: dict[str, Any]) -> None:
+        self.data.append(trace)
+
+    def update_layout(self, **properties: Any) -> None:
+        self.layout.update(_expand(properties))
+
+    def update_xaxes(self, **properties: Any) -> None:
+        self.layout.setdefault("xaxis", {}).update(_expand(properties))
+
+    def update_yaxes(self, **properties: Any) -> None:
+        self.layout.setdefault("yaxis", {}).update(_expand(properties))
+
+    def add_vline(self, *, x: str, line: dict[str, Any]) -> None:
+        """A vertical line across the whole plot height at ``x``."""
+        self.layout.setdefault("shapes", []).append(
+            {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1}
+            | {"yref": "y domain", "line": line}
+        )
+
+    def add_annotation(self, **properties: Any) -> None:
+        self.layout.setdefault("annotations", []).append(properties)
+
+
+def _bar(**properties: Any) -> dict[str, Any]:
+    return {"type": "bar", **properties}
+
+
+def _scatter(**properties: Any) -> dict[str, Any]:
+    return {"type": "scatter", **properties}
+
+
+def _layout(fig: _Figure, *, height: int = 360, top: int = 10, **extra: Any) -> str:
+    """The figure as JSON with our common layout."""
+    layout = fig.layout
     layout.update(
         font={"family": FONT, "size": 14, "color": "#1b1b1b"},
         paper_bgcolor="#ffffff",
@@ -78,17 +122,16 @@ def _layout(fig: go.Figure, *, height: int = 360, top: int = 10, **extra: Any) -
         separators=",.",
         **extra,
     )
-    axes = {"xaxis", "yaxis"} | {key for key in layout if key.startswith(("xaxis", "yaxis"))}
-    for axis in sorted(axes):
+    for axis in ("xaxis", "yaxis"):
         layout.setdefault(axis, {}).update(automargin=True, gridcolor="#d0d0d0")
-    return str(pio.to_json(spec, validate=False))
+    return str(pio.to_json({"data": fig.data, "layout": layout}, validate=False))
 
 
 def progress_chart(items: list[FieldProgress], filters: Filters) -> Chart:
     with_measures = [i for i in items if i.measures]
     urls = [filters.list_url(feld=i.code) for i in items]
-    fig = go.Figure(
-        go.Bar(
+    fig = _Figure(
+        _bar(
             orientation="h",
             y=[f"{i.code} {i.title}" for i in items],
             x=[i.average_progress for i in items],
@@ -136,12 +179,12 @@ def status_chart(
 ) -> Chart:
     statuses = [s.value for s in MeasureStatus]
     names = [m.name for m, _ in matrix]
-    fig = go.Figure()
+    fig = _Figure()
     for status in statuses:
         colour, pattern = STATUS_STYLE[status]
         values = [counts[status] for _, counts in matrix]
         fig.add_trace(
-            go.Bar(
+            _bar(
                 name=label(status),
                 x=names,
                 y=values,
@@ -200,11 +243,11 @@ def budget_chart(panel: BudgetPanel, scope_name: str) -> Chart:
         ("Plan konsumtiv", "konsumtiv", "gross_cents", "#b26a00", "/"),
         ("Ist konsumtiv", "konsumtiv", "actual_cents", "#b26a00", "."),
     ]
-    fig = go.Figure()
+    fig = _Figure()
     for name, kind, attr, colour, pattern in series:
         cents = [getattr(getattr(y, kind), attr) for y in panel.by_year]
         fig.add_trace(
-            go.Bar(
+            _bar(
                 name=name,
                 x=years,
                 y=[_euros(c) for c in cents],
@@ -258,9 +301,9 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
     names = [o.grant.title for o in panel.grants]
     drawn = [o.drawn_cents for o in panel.grants]
     remaining = [max(o.remaining_cents, 0) for o in panel.grants]
-    fig = go.Figure()
+    fig = _Figure()
     fig.add_trace(
-        go.Bar(
+        _bar(
             name="abgerufen",
             orientation="h",
             y=names,
@@ -273,7 +316,7 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
         )
     )
     fig.add_trace(
-        go.Bar(
+        _bar(
             name="noch abrufbar",
             orientation="h",
             y=names,
@@ -326,7 +369,7 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
 
 
 def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
-    fig = go.Figure()
+    fig = _Figure()
     labels = [f"{m.code}" for m in data.measures]
     xs: list[Any] = []
     ys: list[Any] = []
@@ -334,7 +377,7 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         xs += [m.start.isoformat(), m.end.isoformat(), None]
         ys += [m.code, m.code, None]
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             name="Maßnahme (geplanter Zeitraum)",
             x=xs,
             y=ys,
@@ -348,7 +391,7 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
     ]
     done_ms = [(ms, m) for m in data.measures for ms in data.milestones.get(m.id, []) if ms.done_on]
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             name="Meilenstein offen",
             x=[ms.due_on.isoformat() for ms, _ in open_ms],
             y=[m.code for _, m in open_ms],
@@ -359,7 +402,7 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         )
     )
     fig.add_trace(
-        go.Scatter(
+        _scatter(
             name="Meilenstein erledigt",
             x=[ms.due_on.isoformat() for ms, _ in done_ms],
             y=[m.code for _, m in done_ms],

@@ -7,12 +7,14 @@ Throttling state lives in the database so that every worker process sees the sam
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
@@ -29,6 +31,8 @@ from app.enums import Role
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.portfolio.models import Municipality
 from app.timeutil import as_aware, utcnow
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "ikz_"  # noqa: S105 - a prefix that marks tokens, not a secret
 MIN_PASSWORD_LENGTH = 10
@@ -194,11 +198,25 @@ def principal_for_token(*, session: Session, plain: str) -> Principal | None:
         return None
     now = utcnow()
     if token.last_used_at is None or as_aware(token.last_used_at) < now - timedelta(minutes=5):
-        # A bookkeeping column, written past the ORM so that it is not an audited change.
-        session.execute(
-            update(ApiToken).where(col(ApiToken.id) == token.id).values(last_used_at=now)
-        )
+        _touch_token(session, token.id, now)
     return principal
+
+
+def _touch_token(session: Session, token_id: int, now: datetime) -> None:
+    """Note when a token was last used; a bookkeeping column, written past the ORM so that it is
+    not an audited change.
+
+    Best effort: on SQLite a read transaction may not write once another writer has committed
+    since it began ("database is locked"). Then the savepoint is rolled back, the request goes on,
+    and a later request records the use.
+    """
+    try:
+        with session.begin_nested():
+            session.execute(
+                update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now)
+            )
+    except OperationalError:
+        logger.info("last use of API token %s not recorded (database busy)", token_id)
 
 
 # --- user administration ----------------------------------------------------------------------

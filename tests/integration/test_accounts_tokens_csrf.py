@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -209,3 +210,35 @@ def test_cli_user_create_with_roles(
     )
     assert unknown.exit_code == 1
     assert "Unbekannte Kommune" in unknown.output
+
+
+def test_a_busy_database_does_not_fail_a_read_over_recording_the_token_use(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording when a token was last used is best effort: "database is locked" (SQLite, when
+    another writer committed since the read began) must not turn a GET into a 500."""
+    plain = service.create_token(
+        session=session,
+        actor=service.load_principal(session=session, user_id=_user_id(session, "leser")),
+        user_id=_user_id(session, "leser"),
+        name="Lesezugriff",
+    )[1]
+    real_execute = Session.execute
+
+    def busy_on_token_update(self: Session, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(statement, "is_dml", False) and "api_token" in str(statement):
+            raise OperationalError(str(statement), {}, Exception("database is locked"))
+        return real_execute(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "execute", busy_on_token_update)
+    api = TestClient(client.app)
+    answer = api.get("/api/v1/measures", headers={"Authorization": f"Bearer {plain}"})
+    assert answer.status_code == 200
+    assert answer.json()
+    token = session.exec(select(ApiToken).where(ApiToken.name == "Lesezugriff")).one()
+    session.refresh(token)
+    assert token.last_used_at is None  # not recorded this time, and nothing else failed
+
+
+def _user_id(session: Session, username: str) -> int:
+    return int(session.exec(select(User.id).where(User.username == username)).one() or 0)

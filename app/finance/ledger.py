@@ -91,6 +91,8 @@ class _Stale:
     measures: set[int] = field(default_factory=set)
     municipalities: set[int] = field(default_factory=set)
     grants: bool = False
+    # municipalities whose totals must be summed again although none of their shares remain
+    retotal: set[int] = field(default_factory=set)
 
 
 # --- Tracking what a unit of work touched -------------------------------------------------------
@@ -99,6 +101,26 @@ class _Stale:
 def _changed(obj: Any, *names: str) -> bool:
     state = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    """A deleted budget line takes its shares with it (ON DELETE CASCADE); note whose totals they
+    were part of while they can still be read."""
+    line_ids = [
+        int(obj.id)
+        for obj in session.deleted
+        if getattr(obj, "__tablename__", "") == "budget_line" and obj.id is not None
+    ]
+    if not line_ids:
+        return
+    with session.no_autoflush:
+        owners = session.execute(
+            select_columns(col(BudgetShare.municipality_id))
+            .where(col(BudgetShare.line_id).in_(line_ids))
+            .distinct()
+        ).scalars()
+        stale: _Stale = session.info.setdefault(STALE_KEY, _Stale())
+        stale.retotal.update(int(mid) for mid in owners)
 
 
 def _after_flush(session: OrmSession, _context: Any) -> None:
@@ -158,6 +180,7 @@ def install() -> None:
     """Register the listeners once for every ORM session of the process."""
     global _installed
     if not _installed:
+        event.listen(OrmSession, "before_flush", _before_flush)
         event.listen(OrmSession, "after_flush", _after_flush)
         event.listen(OrmSession, "before_commit", _before_commit)
         _installed = True
@@ -185,6 +208,7 @@ def refresh(session: Session) -> None:
     if stale.grants or (ids and _covered(session, ids)):
         ids |= _refresh_funding(session)
     _recompute(session, sorted(ids))
+    _retotal(session, stale.retotal)
 
 
 def rebuild(session: Session) -> int:

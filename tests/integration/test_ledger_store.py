@@ -181,6 +181,43 @@ def test_a_measure_without_participants_is_an_issue_until_one_joins(session: Ses
     assert {s.municipality_id for s in after.shares} == {erbach.id}
 
 
+def test_deleting_a_measures_last_budget_line_takes_it_out_of_the_totals(
+    session: Session,
+) -> None:
+    """The line's shares go with it (cascade); the municipalities' totals must follow."""
+    template = session.exec(select(Measure).where(Measure.code == "HF1-M01")).one()
+    measure = Measure(
+        strategy_id=template.strategy_id,
+        action_field_id=template.action_field_id,
+        code="HF1-M99",
+        title="Nur eine Budgetposition",
+        lead_municipality_id=template.lead_municipality_id,
+    )
+    session.add(measure)
+    session.flush()
+    munis = session.exec(select(Municipality).order_by(col(Municipality.id))).all()[:2]
+    for muni in munis:
+        session.add(Participation(measure_id=measure.id, municipality_id=muni.id))
+    owners = sorted(int(m.id or 0) for m in munis)
+    line = BudgetLine(
+        measure_id=measure.id, year=2033, category="software", kind="investiv", planned_cents=999
+    )
+    session.add(line)
+    session.commit()
+
+    def totals() -> dict[int, int]:
+        rows = session.exec(
+            select(BudgetTotal).where(BudgetTotal.year == 2033, BudgetTotal.kind == "investiv")
+        ).all()
+        return {row.municipality_id: row.gross_cents for row in rows}
+
+    assert sorted(totals()) == owners
+    assert sum(totals().values()) == 999
+    session.delete(line)
+    session.commit()
+    assert totals() == {}
+
+
 def test_the_ledger_is_built_for_a_database_that_has_lines_but_no_shares(
     session: Session,
 ) -> None:

@@ -1,5 +1,7 @@
-"""Session listeners every entry point installs: the audit trail and the ledger's upkeep."""
+"""Session listeners every entry point installs: the audit trail, the ledger's upkeep and the
+data generation."""
 
+from app import generation
 from app.audit import listener as audit_listener
 from app.finance import ledger
 
@@ -7,3 +9,4 @@ from app.finance import ledger
 def install() -> None:
     audit_listener.install()
     ledger.install()
+    generation.install()

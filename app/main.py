@@ -9,6 +9,7 @@ from app import __version__, listeners, security
 from app.accounts.routes import router as accounts_routes
 from app.audit.routes import router as audit_routes
 from app.config import check_production_settings, get_settings
+from app.dashboard.cache import PanelCache
 from app.dashboard.routes import router as dashboard_routes
 from app.finance.api import router as finance_api
 from app.finance.edit_routes import router as finance_edit_routes
@@ -36,6 +37,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # app.pages serves /docs with local assets (CSP: self only)
         redoc_url=None,
     )
+    app.state.panel_cache = PanelCache()  # rendered dashboard panels of this process
     security.install(app)  # before the routers: the CSRF check applies to every route
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(pages_router)

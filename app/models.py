@@ -16,6 +16,7 @@ from app.finance.models import (
     LedgerIssue,
     ProofOfUse,
 )
+from app.generation import DataGeneration
 from app.portfolio.models import (
     ActionField,
     Approval,
@@ -37,6 +38,7 @@ __all__ = [
     "BudgetLine",
     "BudgetShare",
     "BudgetTotal",
+    "DataGeneration",
     "Drawdown",
     "FundingProgramme",
     "Grant",

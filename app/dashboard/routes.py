@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from jinja2_fragments import render_block
+from markupsafe import Markup
 from sqlmodel import Session
 
+from app import generation
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal
 from app.dashboard import charts, service
+from app.dashboard.cache import PanelCache
 from app.dashboard.service import Filters
 from app.deps import SessionDep
 from app.finance import queries as finance_queries
 from app.timeutil import today, utcnow
-from app.web import is_htmx_partial, render
+from app.web import is_htmx_partial, render, templates
 
 router = APIRouter(include_in_schema=False)
 TEMPLATE = "dashboard/index.html"
@@ -68,11 +73,11 @@ def _panel_context(
     session: Session,
     actor: Principal,
     filters: Filters,
-    memo: dict[str, Any] | None = None,
+    on: date,
+    now: datetime,
+    memo: dict[str, Any],
 ) -> dict[str, Any]:
     """What panel ``name`` needs; ``memo`` shares the finance figures between panels."""
-    on = today()
-    memo = {} if memo is None else memo
 
     def budget_panel() -> service.BudgetPanel:
         if "budget" not in memo:
@@ -91,7 +96,7 @@ def _panel_context(
     scope_name = filters.municipality.name if filters.municipality else "die IKZ"
     if name == "kennzahlen":
         return {
-            "figures": service.key_figures(session=session, filters=filters, on=on),
+            "figures": service.key_figures(session=session, filters=filters, on=on, now=now),
             "budget": budget_panel(),
             "funding": funding_panel(),
         }
@@ -109,6 +114,41 @@ def _panel_context(
         data = service.timeline(session=session, filters=filters)
         return {"chart_zeitplan": charts.timeline_chart(data, filters, on)}
     raise KeyError(name)
+
+
+def _panels(
+    request: Request,
+    names: tuple[str, ...],
+    *,
+    session: Session,
+    actor: Principal,
+    filters: Filters,
+    base: dict[str, Any],
+) -> dict[str, Markup]:
+    """The panels' HTML, from this process's cache when the data has not changed since.
+
+    The generation is read before any figure, so an entry is never older than its key.
+    """
+    cache: PanelCache = request.app.state.panel_cache
+    data_generation = generation.current(session)
+    on: date = base["today"]
+    now = utcnow().replace(second=0, microsecond=0)
+    memo: dict[str, Any] = {}
+    result: dict[str, Markup] = {}
+    for name in names:
+        key = (data_generation, on, now, name, filters.key, base["print_view"])
+        html = cache.get(key) if data_generation is not None else None
+        if html is None:
+            context = base | _panel_context(
+                name, session=session, actor=actor, filters=filters, on=on, now=now, memo=memo
+            )
+            # The template escaped every value; the result is HTML.
+            rendered = render_block(templates.env, TEMPLATE, f"panel_{name}", context)
+            html = Markup(rendered)  # noqa: S704
+            if data_generation is not None:
+                cache.put(key, html)
+        result[name] = html
+    return result
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
@@ -135,13 +175,15 @@ def dashboard(
     }
     if is_htmx_partial(request):
         if teil in service.PANELS:
-            context = base | _panel_context(teil, session=session, actor=user, filters=filters)
-            return render(request, TEMPLATE, context, block=f"panel_{teil}")
+            panel = _panels(
+                request, (teil,), session=session, actor=user, filters=filters, base=base
+            )
+            return HTMLResponse(panel[teil], headers={"Vary": "HX-Request"})
         context = base | {"data_state": finance_queries.data_state(session)}
         return render(request, TEMPLATE, context, block="heading")
     context = base | {"data_state": finance_queries.data_state(session)}
     context |= service.filter_options(session=session)
-    memo: dict[str, Any] = {}
-    for name in service.PANELS:
-        context |= _panel_context(name, session=session, actor=user, filters=filters, memo=memo)
+    context["panel_html"] = _panels(
+        request, service.PANELS, session=session, actor=user, filters=filters, base=base
+    )
     return render(request, TEMPLATE, context, block=None)

@@ -73,6 +73,12 @@ class Filters:
         return params
 
     @property
+    def key(self) -> tuple[int | None, str, int, bool]:
+        """What tells two filter settings apart (for caches)."""
+        municipality_id = int(self.municipality.id or 0) if self.municipality else None
+        return (municipality_id, self.field_code, self.year, self.year_given)
+
+    @property
     def scope(self) -> Scope:
         return Scope(
             municipality_id=self.municipality.id if self.municipality else None,
@@ -143,13 +149,16 @@ class KeyFigures:
     total: int = 0
 
 
-def key_figures(*, session: Session, filters: Filters, on: date | None = None) -> KeyFigures:
+def key_figures(
+    *, session: Session, filters: Filters, on: date | None = None, now: datetime | None = None
+) -> KeyFigures:
+    """``on`` is the day for deadlines, ``now`` the moment the 90 days are counted back from."""
     on = on or today()
     scope = filters.scope
     status_counts = queries.counts_by_status(session, scope)
     light_counts = queries.counts_by_light(session, scope)
     overdue, overdue_measures = queries.overdue_milestones(session, scope, on)
-    cutoff: datetime = utcnow() - timedelta(days=REPORT_STALE_DAYS)
+    cutoff: datetime = (now or utcnow()) - timedelta(days=REPORT_STALE_DAYS)
     stale = queries.stale_report_count(session, scope, cutoff)
     pending_by_id = queries.pending_approvals(session, scope)
     munis = queries.municipalities(session)

@@ -32,6 +32,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from app import generation
 from app.errors import ValidationFailed
 from app.finance import queries
 from app.finance.allocation import (
@@ -223,6 +224,7 @@ def rebuild(session: Session) -> int:
     ids = list(session.exec(select(BudgetLine.measure_id).distinct()).all())
     _recompute(session, sorted(ids), fresh=True)
     _retotal(session, None)
+    generation.bump(session)
     return int(session.exec(select(func.count()).select_from(BudgetShare)).one())
 
 

@@ -1,0 +1,155 @@
+"""Dashboard panels come from the process's cache until the data changes, and never after."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import Markup
+from sqlalchemy import Connection
+from sqlmodel import Session, col, select
+
+from app import generation
+from app.dashboard.cache import PanelCache
+from app.finance.models import BudgetLine, BudgetShare
+from app.portfolio.models import Measure, Municipality
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _outer_transaction(connection: Connection) -> None:
+    """pysqlite opens no transaction on BEGIN; without one a request's commit would persist."""
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def signed_in(client: TestClient, login: Any) -> TestClient:
+    login(client, "hauptamt.erbach")
+    return client
+
+
+def _cache(client: TestClient) -> PanelCache:
+    cache: PanelCache = client.app.state.panel_cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _figure(html: str, name: str) -> int:
+    match = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
+    assert match, f"figure {name} not on the page"
+    return int(match.group(1).replace(".", ""))
+
+
+def _cents(html: str, name: str) -> int:
+    match = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
+    assert match, f"figure {name} not on the page"
+    return int(re.sub(r"\D", "", match.group(1)))
+
+
+def _erbach_measure(session: Session) -> Measure:
+    erbach = session.exec(select(Municipality).where(Municipality.slug == "erbach")).one()
+    measure = session.exec(
+        select(Measure)
+        .where(Measure.lead_municipality_id == erbach.id)
+        .where(col(Measure.archived).is_(False))
+        .where(col(Measure.traffic_light) != "rot")
+        .where(col(Measure.status).not_in(["abgeschlossen", "verworfen"]))
+        .order_by(col(Measure.code))
+    ).first()
+    assert measure is not None
+    return measure
+
+
+def test_a_status_report_shows_on_the_next_view_although_the_panels_were_cached(
+    signed_in: TestClient, session: Session, api_token: Any
+) -> None:
+    red_before = _figure(signed_in.get("/dashboard").text, "light-rot")
+    hits = _cache(signed_in).hits
+    assert _figure(signed_in.get("/dashboard").text, "light-rot") == red_before
+    assert _cache(signed_in).hits > hits  # the second view came from the cache
+
+    measure = _erbach_measure(session)
+    response = signed_in.post(
+        f"/api/v1/measures/{measure.code}/status-reports",
+        headers={"Authorization": f"Bearer {api_token('digital.erbach')}"},
+        json={
+            "status": "in_umsetzung",
+            "progress": 40,
+            "traffic_light": "rot",
+            "summary": "Lieferant ausgefallen",
+            "next_steps": "",
+            "expected_version": measure.version,
+        },
+    )
+    assert response.status_code == 201, response.text
+
+    assert _figure(signed_in.get("/dashboard").text, "light-rot") == red_before + 1
+    panel = signed_in.get("/dashboard?teil=kennzahlen", headers=HTMX).text
+    assert _figure(panel, "light-rot") == red_before + 1
+
+
+def test_a_new_budget_line_moves_the_cached_budget_figure_by_its_share(
+    signed_in: TestClient, session: Session
+) -> None:
+    url = "/dashboard?kommune=erbach&jahr=2026"
+    planned_before = _cents(signed_in.get(url).text, "budget-planned")
+    hits = _cache(signed_in).hits
+    assert _cents(signed_in.get(url).text, "budget-planned") == planned_before
+    assert _cache(signed_in).hits == hits + 6  # the second view came from the cache
+    measure = _erbach_measure(session)
+    line = BudgetLine(
+        measure_id=int(measure.id or 0),
+        year=2026,
+        category="software",
+        kind="konsumtiv",
+        planned_cents=1_000_000_01,
+    )
+    session.add(line)
+    session.commit()  # a unit of work like a request's: the ledger and the generation follow
+    erbach = session.exec(select(Municipality).where(Municipality.slug == "erbach")).one()
+    share = session.exec(
+        select(BudgetShare.gross_cents)
+        .where(BudgetShare.line_id == line.id)
+        .where(BudgetShare.municipality_id == erbach.id)
+    ).one()
+    assert share > 0
+    assert _cents(signed_in.get(url).text, "budget-planned") == planned_before + share
+
+
+def test_signing_in_does_not_count_as_a_change_of_data(
+    signed_in: TestClient, session: Session, login: Any, client: TestClient
+) -> None:
+    signed_in.get("/dashboard")
+    data_generation = generation.current(session)
+    login(client, "digital.michelstadt")
+    assert generation.current(session) == data_generation
+    hits = _cache(client).hits
+    client.get("/dashboard")
+    assert _cache(client).hits == hits + 6  # all six panels from the cache
+
+
+def test_a_cached_panel_is_the_panel_computed_afresh(signed_in: TestClient) -> None:
+    for panel in ("kennzahlen", "status", "budget", "zeitplan"):
+        url = f"/dashboard?teil={panel}&kommune=oberzent"
+        _cache(signed_in).clear()
+        fresh = signed_in.get(url, headers=HTMX)
+        cached = signed_in.get(url, headers=HTMX)
+        assert fresh.status_code == cached.status_code == 200
+        assert cached.text == fresh.text
+        assert 'id="h-kennzahlen"' in fresh.text or "<figure" in fresh.text
+
+
+def test_the_cache_forgets_the_least_recently_used_entry() -> None:
+    cache = PanelCache(size=2)
+    cache.put("a", Markup("A"))
+    cache.put("b", Markup("B"))
+    assert cache.get("a") == "A"  # a is now the most recent
+    cache.put("c", Markup("C"))
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == ("A", "C")
+    assert len(cache) == 2

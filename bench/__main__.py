@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="JSON file for the results")
     args = parser.parse_args()
     if args.quick:
-        args.scale, args.seconds, args.clients = 0.002, 2.0, 8
+        args.scale, args.seconds, args.clients = 0.002, 1.5, 8
     output = args.output or RESULTS / ("quick.json" if args.quick else "latest.json")
     options = Options(
         scale=args.scale,

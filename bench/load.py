@@ -17,27 +17,43 @@ from typing import Any
 import httpx
 
 
+def _report(client: httpx.Client, code: str, rng: random.Random) -> tuple[int, float]:
+    """Post a status report on measure ``code``: (unexpected status or 0, seconds of the POST)."""
+    current = client.get(f"/api/v1/measures/{code}")
+    if current.status_code != 200:
+        return current.status_code, 0.0
+    body = {
+        "status": "in_umsetzung",
+        "progress": rng.randint(0, 100),
+        "traffic_light": rng.choice(["gruen", "gelb", "rot"]),
+        "summary": "Benchmark-Statusbericht",
+        "next_steps": "",
+        "expected_version": current.json()["version"],
+    }
+    started = time.perf_counter()
+    answer = client.post(f"/api/v1/measures/{code}/status-reports", json=body)
+    return (0 if answer.status_code == 201 else answer.status_code), time.perf_counter() - started
+
+
 def _request(client: httpx.Client, job: dict[str, Any], rng: random.Random, worker: int) -> int:
-    """One request of the scenario; its status code when it was not the expected one, else 0."""
-    kind = job["scenario"]["kind"]
-    paths = job["scenario"]["paths"]
+    """One request of the scenario; its status code when it was not the expected one, else 0.
+
+    ``status_update`` times the POST of a report; ``after_change`` posts a report (untimed) and
+    then times a GET, so that every timed read follows a change of the data.
+    """
+    scenario = job["scenario"]
+    kind = scenario["kind"]
+    paths = scenario["paths"]
     if kind == "status_update":
-        code = paths[worker % len(paths)]
-        current = client.get(f"/api/v1/measures/{code}")
-        if current.status_code != 200:
-            return current.status_code
-        body = {
-            "status": "in_umsetzung",
-            "progress": rng.randint(0, 100),
-            "traffic_light": rng.choice(["gruen", "gelb", "rot"]),
-            "summary": "Benchmark-Statusbericht",
-            "next_steps": "",
-            "expected_version": current.json()["version"],
-        }
-        started = time.perf_counter()
-        answer = client.post(f"/api/v1/measures/{code}/status-reports", json=body)
-        job["_timings"][worker].append(time.perf_counter() - started)
-        return 0 if answer.status_code == 201 else answer.status_code
+        status, seconds = _report(client, paths[worker % len(paths)], rng)
+        if not status:
+            job["_timings"][worker].append(seconds)
+        return status
+    if kind == "after_change":
+        writes = scenario["writes"]
+        status, _seconds = _report(client, writes[worker % len(writes)], rng)
+        if status:
+            return status
     path = rng.choice(paths)
     started = time.perf_counter()
     if kind == "stream":

@@ -234,6 +234,13 @@ def scenarios(dataset: Dataset, options: Options) -> list[dict[str, Any]]:
             "kind": "get",
             "paths": [f"/dashboard?kommune={s}" for s in slugs],
         },
+        # Every timed view follows a status report: the panels are computed, not cached.
+        {
+            "name": "dashboard_after_change",
+            "kind": "after_change",
+            "paths": ["/dashboard"],
+            "writes": own,
+        },
         {
             "name": "measures_list",
             "kind": "get",

@@ -15,6 +15,7 @@ from app import generation
 from app.dashboard.cache import PanelCache
 from app.finance.models import BudgetLine, BudgetShare
 from app.portfolio.models import Measure, Municipality
+from app.timeutil import utcnow
 
 HTMX = {"HX-Request": "true"}
 
@@ -26,6 +27,13 @@ def _outer_transaction(connection: Connection) -> None:
         raw = connection.connection.dbapi_connection
         if raw is not None and not raw.in_transaction:
             connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(autouse=True)
+def _clock_stands_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries are keyed by the minute too; a test must not straddle a minute's end."""
+    moment = utcnow()
+    monkeypatch.setattr("app.dashboard.routes.utcnow", lambda: moment)
 
 
 @pytest.fixture

@@ -411,8 +411,28 @@ def machine() -> dict[str, Any]:
     }
 
 
+def source() -> dict[str, Any]:
+    """The commit the figures come from, and whether tracked files (other than earlier results)
+    differed from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    return {"commit": commit, "modified": bool(changes)}
+
+
 def run(options: Options, output: Path | None, log: Any = print) -> dict[str, Any]:
     started = time.perf_counter()
+    origin = source()  # before the run: it rewrites files under bench/results
     datasets: dict[str, Any] = {}
     results: list[dict[str, Any]] = []
     for kind in options.databases:
@@ -430,6 +450,7 @@ def run(options: Options, output: Path | None, log: Any = print) -> dict[str, An
         "results": [r for r in results if r["name"] != "floor"],
         "floor": floor,
         "machine": machine(),
+        "source": origin,
         "options": {
             "scale": options.scale,
             "seed": options.seed,

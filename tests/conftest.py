@@ -55,6 +55,11 @@ def engine() -> Iterator[Engine]:
 def connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         transaction = conn.begin()
+        if conn.dialect.name == "sqlite":
+            # app.db's "begin" listener sends BEGIN itself (pysqlite would not); without a real
+            # outer transaction a released savepoint would commit the test's data.
+            raw = conn.connection.dbapi_connection
+            assert raw is not None and raw.in_transaction
         try:
             yield conn
         finally:

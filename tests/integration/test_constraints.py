@@ -9,22 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.finance.models import BudgetLine
 from app.portfolio.models import Measure, Participation
-
-
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    """pysqlite sends no BEGIN by itself; without one the accepted boundary values would be
-    committed by the first savepoint instead of being rolled back with the test."""
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
 
 
 def _measure(session: Session, code: str = "HF2-M03") -> Measure:

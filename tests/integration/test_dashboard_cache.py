@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
-from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from app import generation
@@ -16,17 +14,9 @@ from app.dashboard.cache import PanelCache
 from app.finance.models import BudgetLine, BudgetShare
 from app.portfolio.models import Measure, Municipality
 from app.timeutil import utcnow
+from tests.integration.test_dashboard import _cents, _figure, _int
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    """pysqlite opens no transaction on BEGIN; without one a request's commit would persist."""
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture(autouse=True)
@@ -47,18 +37,6 @@ def _cache(client: TestClient) -> PanelCache:
     return cache
 
 
-def _figure(html: str, name: str) -> int:
-    match = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
-    assert match, f"figure {name} not on the page"
-    return int(match.group(1).replace(".", ""))
-
-
-def _cents(html: str, name: str) -> int:
-    match = re.search(rf'data-figure="{re.escape(name)}">([^<]*)<', html)
-    assert match, f"figure {name} not on the page"
-    return int(re.sub(r"\D", "", match.group(1)))
-
-
 def _erbach_measure(session: Session) -> Measure:
     erbach = session.exec(select(Municipality).where(Municipality.slug == "erbach")).one()
     measure = session.exec(
@@ -76,9 +54,9 @@ def _erbach_measure(session: Session) -> Measure:
 def test_a_status_report_shows_on_the_next_view_although_the_panels_were_cached(
     signed_in: TestClient, session: Session, api_token: Any
 ) -> None:
-    red_before = _figure(signed_in.get("/dashboard").text, "light-rot")
+    red_before = _int(_figure(signed_in.get("/dashboard").text, "light-rot"))
     hits = _cache(signed_in).hits
-    assert _figure(signed_in.get("/dashboard").text, "light-rot") == red_before
+    assert _int(_figure(signed_in.get("/dashboard").text, "light-rot")) == red_before
     assert _cache(signed_in).hits > hits  # the second view came from the cache
 
     measure = _erbach_measure(session)
@@ -96,18 +74,18 @@ def test_a_status_report_shows_on_the_next_view_although_the_panels_were_cached(
     )
     assert response.status_code == 201, response.text
 
-    assert _figure(signed_in.get("/dashboard").text, "light-rot") == red_before + 1
+    assert _int(_figure(signed_in.get("/dashboard").text, "light-rot")) == red_before + 1
     panel = signed_in.get("/dashboard?teil=kennzahlen", headers=HTMX).text
-    assert _figure(panel, "light-rot") == red_before + 1
+    assert _int(_figure(panel, "light-rot")) == red_before + 1
 
 
 def test_a_new_budget_line_moves_the_cached_budget_figure_by_its_share(
     signed_in: TestClient, session: Session
 ) -> None:
     url = "/dashboard?kommune=erbach&jahr=2026"
-    planned_before = _cents(signed_in.get(url).text, "budget-planned")
+    planned_before = _cents(_figure(signed_in.get(url).text, "budget-planned"))
     hits = _cache(signed_in).hits
-    assert _cents(signed_in.get(url).text, "budget-planned") == planned_before
+    assert _cents(_figure(signed_in.get(url).text, "budget-planned")) == planned_before
     assert _cache(signed_in).hits == hits + 6  # the second view came from the cache
     measure = _erbach_measure(session)
     line = BudgetLine(
@@ -126,7 +104,7 @@ def test_a_new_budget_line_moves_the_cached_budget_figure_by_its_share(
         .where(BudgetShare.municipality_id == erbach.id)
     ).one()
     assert share > 0
-    assert _cents(signed_in.get(url).text, "budget-planned") == planned_before + share
+    assert _cents(_figure(signed_in.get(url).text, "budget-planned")) == planned_before + share
 
 
 def test_signing_in_does_not_count_as_a_change_of_data(

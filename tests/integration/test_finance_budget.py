@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from app.enums import Role
@@ -21,16 +20,6 @@ from app.finance.service import budget_report
 from tests.integration.finance_data import World, build_world, principal
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
-
-
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    """pysqlite opens no transaction on BEGIN; without one, the first SAVEPOINT becomes the
-    outer transaction and a request's commit would make the test data permanent."""
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from app.enums import Role
@@ -16,15 +15,6 @@ from app.finance.measure_view import measure_budget_summary
 from app.finance.models import BudgetLine, Drawdown, Grant, HaushaltMapping, ProofOfUse
 from app.portfolio.models import Participation
 from tests.integration.finance_data import World, build_world, principal
-
-
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    """See test_finance_budget: keep request commits inside the test's transaction."""
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from app.finance.ledger import compute_shares, funding_by_grant
@@ -16,14 +14,6 @@ from app.finance.models import BudgetLine, FundingProgramme, Grant, GrantMeasure
 from app.portfolio.models import ActionField, Measure, Municipality, Participation, Strategy
 
 SLUGS = ("brombachtal", "erbach", "michelstadt", "oberzent")
-
-
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
 
 
 def _custom_shares(draw: st.DrawFn, count: int) -> list[int]:

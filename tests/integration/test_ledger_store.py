@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.finance import ledger
@@ -21,14 +20,6 @@ from app.finance.models import (
 )
 from app.portfolio.models import Measure, Municipality, Participation
 from tests.integration.test_finance_generated import SLUGS, _store, budgets
-
-
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
 
 
 def _snapshot(session: Session) -> tuple[Any, ...]:

@@ -19,15 +19,6 @@ from app.portfolio.models import Measure, Municipality, Participation, StatusRep
 from app.portfolio.routes import HISTORY_SHOWN
 
 
-@pytest.fixture(autouse=True)
-def _outer_transaction(connection: Connection) -> None:
-    """pysqlite opens no transaction on BEGIN; without one a request's commit would persist."""
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
-
-
 @pytest.fixture
 def signed_in(client: TestClient, login: Any) -> TestClient:
     login(client, "hauptamt.erbach")

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from app.accounts.permissions import Principal, can_read, can_view_audit_log, require
 from app.audit.models import AuditEvent
 from app.errors import ValidationFailed
+from app.paging import page_in_range
 from app.portfolio.models import Measure
 from app.timeutil import BERLIN
 
@@ -111,8 +112,7 @@ def list_events(*, session: Session, actor: Principal, filters: AuditFilter) -> 
         ).first()
         conditions.append(col(AuditEvent.measure_id) == (measure_id or -1))
     total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
-    pages = max(1, -(-int(total) // PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
+    page, pages = page_in_range(filters.page, int(total), PAGE_SIZE)
     events = session.exec(
         select(AuditEvent)
         .where(*conditions)
@@ -153,8 +153,7 @@ def measure_history_page(session: Session, measure_id: int, page: int) -> AuditP
     total = session.exec(
         select(func.count()).select_from(AuditEvent).where(AuditEvent.measure_id == measure_id)
     ).one()
-    pages = max(1, -(-int(total) // PAGE_SIZE))
-    page = min(max(1, page), pages)
+    page, pages = page_in_range(page, int(total), PAGE_SIZE)
     events = session.exec(
         select(AuditEvent)
         .where(AuditEvent.measure_id == measure_id)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from app.accounts.permissions import Principal, can_edit_measure, require
 from app.errors import NotFound
+from app.paging import page_in_range
 from app.portfolio.models import (
     ActionField,
     Approval,
@@ -196,8 +197,7 @@ def report_page(*, session: Session, code: str, page: int) -> ReportPage:
             .where(col(StatusReport.measure_id) == measure.id)
         ).scalar_one()
     )
-    pages = max(1, -(-total // REPORTS_PAGE_SIZE))
-    page = min(max(1, page), pages)
+    page, pages = page_in_range(page, total, REPORTS_PAGE_SIZE)
     reports = session.execute(
         _reports_newest_first(measure.id)
         .offset((page - 1) * REPORTS_PAGE_SIZE)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.finance.models import BudgetLine
+from app.paging import page_in_range
 from app.portfolio.filters import PAGE_SIZE, MeasureFilter
 from app.portfolio.models import (
     ActionField,
@@ -214,8 +215,7 @@ def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
         base = base.join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
     base = _apply_filters(base, flt, municipality_id)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    pages = max(1, -(-int(total) // PAGE_SIZE))
-    page = min(flt.seite, pages)
+    page, pages = page_in_range(flt.seite, int(total), PAGE_SIZE)
     overdue = _overdue_subquery(today()).label("overdue")
     last_report = _last_report_subquery().label("last_report")
     query: Select[Any] = (

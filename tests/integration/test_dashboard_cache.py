@@ -124,7 +124,9 @@ def test_a_cached_panel_is_the_panel_computed_afresh(signed_in: TestClient) -> N
         url = f"/dashboard?teil={panel}&kommune=oberzent"
         _cache(signed_in).clear()
         fresh = signed_in.get(url, headers=HTMX)
+        hits = _cache(signed_in).hits
         cached = signed_in.get(url, headers=HTMX)
+        assert _cache(signed_in).hits == hits + 1  # the second answer did come from the cache
         assert fresh.status_code == cached.status_code == 200
         assert cached.text == fresh.text
         assert 'id="h-kennzahlen"' in fresh.text or "<figure" in fresh.text

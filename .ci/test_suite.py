@@ -1,6 +1,6 @@
 """Everything `make test` runs after the set-up, with a summary of what ran and how long it took.
 
-Steps: ruff check, ruff format --check, mypy, the suite on SQLite, the suite on PostgreSQL (when
+Steps: ruff check, ruff format --check, mypy, import-linter (floors and cycles), the suite on SQLite, the suite on PostgreSQL (when
 IKZ_TEST_DATABASE_URL is set), the browser suite (Playwright + Chromium, axe-core, the Nu Html
 Checker, schemathesis). Every step runs even when an earlier one failed, so one run shows all.
 """
@@ -140,6 +140,7 @@ def main() -> int:
     run_tool("ruff check", [python, "-m", "ruff", "check", "."])
     run_tool("ruff format --check", [python, "-m", "ruff", "format", "--check", "."])
     run_tool("mypy (strict on app/)", [python, "-m", "mypy"])
+    run_tool("import-linter (floors, no cycles)", [str(BIN / "lint-imports")])
 
     parallel = ["-n", WORKERS] if WORKERS not in ("0", "1") else []
     run_pytest(

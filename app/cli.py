@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from app.accounts.cli import token_app, user_app
-from app.config import get_settings
+from app.core.config import get_settings
 
 app = typer.Typer(
     help="IKZ-Portfolio: Verwaltung der gemeinsamen Digitalstrategie.", no_args_is_help=True
@@ -18,6 +18,15 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 console = Console()
+
+
+@app.callback()
+def _setup() -> None:
+    """Every command writes through the same session listeners as the web application (audit
+    trail, ledger, data generation)."""
+    from app import listeners
+
+    listeners.install()
 
 
 @db_app.command("upgrade")
@@ -35,7 +44,7 @@ def db_ledger() -> None:
     """Recompute every municipality's share of every budget line (after bulk imports)."""
     from sqlmodel import Session
 
-    from app.db import get_engine
+    from app.core.db import get_engine
     from app.finance.ledger import rebuild
 
     with console.status("Berechne Anteile …"), Session(get_engine()) as session:
@@ -76,8 +85,8 @@ def seed(
     ),
 ) -> None:
     """Load the seed data (idempotent, one transaction; nothing is written on an error)."""
-    from app.config import ConfigurationError
-    from app.db import get_engine
+    from app.core.config import ConfigurationError
+    from app.core.db import get_engine
     from app.seed import SeedError, run_seed
 
     try:
@@ -115,7 +124,7 @@ def serve(
     """Serve the web application with uvicorn."""
     import uvicorn
 
-    from app.config import check_production_settings
+    from app.core.config import check_production_settings
 
     check_production_settings(get_settings())
     console.print(f"IKZ-Portfolio läuft auf http://{host}:{port}")

@@ -1,8 +1,8 @@
 """Session listeners every entry point installs: the audit trail, the ledger's upkeep and the
 data generation."""
 
-from app import generation
 from app.audit import listener as audit_listener
+from app.core import generation
 from app.finance import ledger
 
 

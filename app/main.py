@@ -7,19 +7,21 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__, listeners, security
 from app.accounts.routes import router as accounts_routes
-from app.audit.routes import router as audit_routes
-from app.config import check_production_settings, get_settings
-from app.dashboard.cache import PanelCache
-from app.dashboard.routes import router as dashboard_routes
+from app.core.config import check_production_settings, get_settings
+from app.core.resources import STATIC_DIR
 from app.finance.api import router as finance_api
 from app.finance.edit_routes import router as finance_edit_routes
 from app.finance.grant_routes import router as finance_grant_routes
 from app.finance.routes import router as finance_routes
-from app.pages import router as pages_router
+from app.pages.audit_log import router as audit_routes
+from app.pages.dashboard.cache import PanelCache
+from app.pages.dashboard.routes import router as dashboard_routes
+from app.pages.measure_list.routes import router as measure_list_routes
+from app.pages.measure_page.routes import router as measure_page_routes
+from app.pages.site import router as pages_router
+from app.pages.start import router as start_routes
 from app.portfolio.api import router as portfolio_api
 from app.portfolio.edit_routes import router as portfolio_edit_routes
-from app.portfolio.routes import router as portfolio_routes
-from app.resources import STATIC_DIR
 
 
 def create_app() -> FastAPI:
@@ -34,7 +36,7 @@ def create_app() -> FastAPI:
             "Michelstadt, Oberzent und Brombachtal."
         ),
         openapi_url="/openapi.json",
-        docs_url=None,  # app.pages serves /docs with local assets (CSP: self only)
+        docs_url=None,  # app.pages.site serves /docs with local assets (CSP: self only)
         redoc_url=None,
     )
     app.state.panel_cache = PanelCache()  # rendered dashboard panels of this process
@@ -44,7 +46,9 @@ def create_app() -> FastAPI:
     app.include_router(accounts_routes)
     app.include_router(audit_routes)
     app.include_router(portfolio_edit_routes)  # before /massnahmen/{code}: /massnahmen/neu
-    app.include_router(portfolio_routes)
+    app.include_router(start_routes)
+    app.include_router(measure_list_routes)
+    app.include_router(measure_page_routes)
     app.include_router(portfolio_api)
     app.include_router(finance_routes)
     app.include_router(finance_edit_routes)

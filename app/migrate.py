@@ -6,8 +6,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-from app.config import get_settings
-from app.resources import resource_dir
+from app.core.config import get_settings
+from app.core.resources import resource_dir
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
@@ -27,7 +27,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     if revision == "head":
         from sqlmodel import Session
 
-        from app.db import build_engine
+        from app.core.db import build_engine
         from app.finance.ledger import build_if_missing
 
         engine = build_engine(url or get_settings().effective_database_url)

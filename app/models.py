@@ -2,6 +2,7 @@
 
 from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from app.audit.models import AuditEvent
+from app.core.generation import DataGeneration
 from app.finance.models import (
     BudgetLine,
     BudgetShare,
@@ -16,13 +17,12 @@ from app.finance.models import (
     LedgerIssue,
     ProofOfUse,
 )
-from app.generation import DataGeneration
+from app.municipalities.models import Municipality
 from app.portfolio.models import (
     ActionField,
     Approval,
     Measure,
     Milestone,
-    Municipality,
     Participation,
     ProjectPlan,
     StatusReport,

@@ -26,13 +26,14 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.csrf import session_token, verify_csrf
-from app.accounts.deps import SESSION_USER_KEY, NotAuthenticated, is_api_path, login_url
+from app.accounts.deps import NotAuthenticated, is_api_path, login_url
 from app.accounts.service import load_principal
-from app.config import get_settings
-from app.context import request_id_var
-from app.db import get_engine
-from app.errors import DomainError, StaleVersion, ValidationFailed
-from app.web import render
+from app.accounts.sessions import SESSION_USER_KEY
+from app.core.config import get_settings
+from app.core.context import request_id_var
+from app.core.db import get_engine
+from app.core.errors import DomainError, StaleVersion, ValidationFailed
+from app.core.web import render
 
 logger = logging.getLogger("ikz.request")
 error_logger = logging.getLogger("ikz.error")

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Table, func, select, text
 from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (registers every table on the metadata)
-from app.enums import BudgetKind, CostCategory, MeasureStatus, Priority, TrafficLight
+from app.core.enums import BudgetKind, CostCategory, MeasureStatus, Priority, TrafficLight
 from app.finance import ledger
 
 # Hessen scale (scale factor 1.0) as asked for in the benchmark issue.

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import app.models  # noqa: F401  (registers every table on the metadata)
-from app.db import build_engine, metadata
+from app.core.db import build_engine, metadata
 
 config = context.config
 

@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from app.db import get_engine  # noqa: E402
-from app.deps import get_session  # noqa: E402
+from app.core.db import get_engine  # noqa: E402
+from app.core.deps import get_session  # noqa: E402
 
 
 def _reset_database(engine: Engine) -> None:
@@ -56,7 +56,7 @@ def connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         transaction = conn.begin()
         if conn.dialect.name == "sqlite":
-            # app.db's "begin" listener sends BEGIN itself (pysqlite would not); without a real
+            # app.core.db's "begin" listener sends BEGIN itself (pysqlite would not); without a real
             # outer transaction a released savepoint would commit the test's data.
             raw = conn.connection.dbapi_connection
             assert raw is not None and raw.in_transaction
@@ -80,7 +80,7 @@ def app(session: Session):  # type: ignore[no-untyped-def]
     application = create_app()
 
     def _session() -> Iterator[Session]:
-        # Same unit of work as app.deps.get_session; commit only releases a savepoint here.
+        # Same unit of work as app.core.deps.get_session; commit only releases a savepoint here.
         try:
             yield session
             session.commit()

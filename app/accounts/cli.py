@@ -9,13 +9,12 @@ import typer
 from rich.console import Console
 from sqlmodel import Session, select
 
-from app import listeners
 from app.accounts import service
 from app.accounts.models import User
 from app.accounts.permissions import Principal
-from app.audit import listener
-from app.db import get_engine
-from app.errors import DomainError
+from app.core.context import set_actor
+from app.core.db import get_engine
+from app.core.errors import DomainError
 
 user_app = typer.Typer(help="Benutzer verwalten.", no_args_is_help=True)
 token_app = typer.Typer(help="API-Tokens verwalten.", no_args_is_help=True)
@@ -26,10 +25,9 @@ T = TypeVar("T")
 
 def _in_unit_of_work(work: Callable[[Session, Principal], T]) -> T:
     """Run ``work`` in one transaction, recorded in the audit log as the command line."""
-    listeners.install()
     actor = Principal.system("Kommandozeile")
     with Session(get_engine()) as session:
-        listener.set_actor(session, actor_id=None, actor_name=actor.display_name)
+        set_actor(session, actor_id=None, actor_name=actor.display_name)
         try:
             result = work(session, actor)
             session.commit()

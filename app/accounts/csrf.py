@@ -15,7 +15,8 @@ import secrets
 
 from fastapi import Request
 
-from app.errors import Forbidden
+from app.accounts.sessions import SESSION_USER_KEY
+from app.core.errors import Forbidden
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"
@@ -67,8 +68,6 @@ async def _sent_token(request: Request) -> str | None:
 
 async def verify_csrf(request: Request) -> None:
     """Global dependency: provide the token, and check it on state-changing requests."""
-    from app.accounts.deps import SESSION_USER_KEY
-
     expected = session_token(request)
     if request.method in SAFE_METHODS or _is_bearer(request):
         return

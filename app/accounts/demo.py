@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import RoleAssignment, User
 from app.accounts.passwords import hash_password
-from app.enums import Role
-from app.portfolio.models import Municipality
+from app.core.enums import Role
+from app.municipalities.models import Municipality
 
 DEMO_SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
 ROLE_TITLES = {

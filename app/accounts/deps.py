@@ -16,14 +16,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.accounts import service
 from app.accounts.csrf import rotate_token
 from app.accounts.permissions import Principal
-from app.audit.listener import set_actor
-from app.config import get_settings
-from app.deps import SessionDep
-from app.errors import DomainError
-from app.timeutil import utcnow
-
-SESSION_USER_KEY = "uid"
-SESSION_SEEN_KEY = "seen"
+from app.accounts.sessions import SESSION_SEEN_KEY, SESSION_USER_KEY
+from app.core.config import get_settings
+from app.core.context import set_actor
+from app.core.deps import SessionDep
+from app.core.errors import DomainError
+from app.core.timeutil import utcnow
 
 bearer_scheme = HTTPBearer(
     auto_error=False,

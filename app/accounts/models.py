@@ -7,13 +7,25 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import Versioned
-from app.enums import Role, enum_check
-from app.timeutil import utcnow
+from app.audit.models import HIDDEN, Audited, AuditField
+from app.core.db import Versioned
+from app.core.enums import Role, enum_check
+from app.core.timeutil import utcnow
 
 
-class User(Versioned, SQLModel, table=True):
+class User(Audited, Versioned, SQLModel, table=True):
     """A person signing in; ``user`` is reserved in PostgreSQL, hence the table name."""
+
+    __audit_label__ = "Benutzer"
+    __audit_fields__ = {
+        "username": AuditField("Benutzername"),
+        "display_name": AuditField("Name"),
+        "email": AuditField("E-Mail"),
+        "password_hash": AuditField("Passwort"),
+        "active": AuditField("Aktiv", "bool"),
+        "created_at": HIDDEN,
+        "version": HIDDEN,
+    }
 
     __tablename__ = "user_account"
 
@@ -27,8 +39,15 @@ class User(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class RoleAssignment(SQLModel, table=True):
+class RoleAssignment(Audited, SQLModel, table=True):
     """A role held by a user, scoped to a municipality (none for the IKZ-wide admin role)."""
+
+    __audit_label__ = "Rollenzuordnung"
+    __audit_fields__ = {
+        "user_id": AuditField("Benutzer", "user"),
+        "role": AuditField("Rolle", "choice"),
+        "municipality_id": AuditField("Kommune", "municipality"),
+    }
 
     __tablename__ = "role_assignment"
     __table_args__ = (
@@ -42,8 +61,18 @@ class RoleAssignment(SQLModel, table=True):
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id")
 
 
-class ApiToken(SQLModel, table=True):
+class ApiToken(Audited, SQLModel, table=True):
     """API token; only its SHA-256 hash is stored."""
+
+    __audit_label__ = "API-Token"
+    __audit_fields__ = {
+        "user_id": AuditField("Benutzer", "user"),
+        "name": AuditField("Bezeichnung"),
+        "token_hash": HIDDEN,
+        "created_at": HIDDEN,
+        "last_used_at": HIDDEN,
+        "revoked_at": AuditField("Widerrufen am", "datetime"),
+    }
 
     __tablename__ = "api_token"
 

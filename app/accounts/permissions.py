@@ -1,7 +1,7 @@
 """Who may do what: the acting principal and the rule functions every service calls.
 
 Routes never decide permissions. A service receives the ``actor`` (a :class:`Principal`), asks one
-of the ``can_*`` functions below and raises :class:`~app.errors.Forbidden` through
+of the ``can_*`` functions below and raises :class:`~app.core.errors.Forbidden` through
 :func:`require` when the answer is no. HTML routes and the API therefore share one guard, and
 templates may call the same functions to hide what a user cannot do.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.enums import Role
-from app.errors import Forbidden
+from app.core.enums import Role
+from app.core.errors import Forbidden
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts import service
 from app.accounts.deps import CurrentUser, OptionalUser, end_session, safe_next, start_session
 from app.accounts.permissions import Principal
-from app.audit.listener import set_actor
-from app.config import get_settings
-from app.deps import SessionDep
-from app.enums import Role
-from app.errors import ValidationFailed
-from app.web import render
+from app.core.config import get_settings
+from app.core.context import set_actor
+from app.core.deps import SessionDep
+from app.core.enums import Role
+from app.core.errors import ValidationFailed
+from app.core.web import render
+from app.municipalities import queries as municipality_queries
 
 router = APIRouter(include_in_schema=False)
 
@@ -160,7 +161,7 @@ def _users_page(
         "accounts/admin_users.html",
         {
             "users": service.list_users(session=session, actor=user),
-            "municipalities": service.municipality_choices(session),
+            "municipalities": municipality_queries.municipalities(session),
             "role_choices": list(Role),
             "form": form or {},
             "errors": errors or {},
@@ -226,7 +227,7 @@ def _user_page(
             "account": account,
             "roles": service.roles_of(session=session, user_id=user_id),
             "tokens": service.list_tokens(session=session, actor=actor, user_id=user_id),
-            "municipalities": service.municipality_choices(session),
+            "municipalities": municipality_queries.municipalities(session),
             "role_choices": list(Role),
             "errors": errors or {},
         },

@@ -26,11 +26,11 @@ from app.accounts.permissions import (
     principal_from_assignments,
     require,
 )
-from app.config import get_settings
-from app.enums import Role
-from app.errors import DomainError, NotFound, ValidationFailed
-from app.portfolio.models import Municipality
-from app.timeutil import as_aware, utcnow
+from app.core.config import get_settings
+from app.core.enums import Role
+from app.core.errors import DomainError, NotFound, ValidationFailed
+from app.core.timeutil import as_aware, utcnow
+from app.municipalities.models import Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -392,7 +392,3 @@ def remove_role(*, session: Session, actor: Principal, user_id: int, assignment_
         )
     session.delete(assignment)
     session.flush()
-
-
-def municipality_choices(session: Session) -> Sequence[Municipality]:
-    return session.exec(select(Municipality).order_by(col(Municipality.name))).all()

@@ -11,16 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, attributes
-from sqlmodel import col
 
-from app.audit.models import AuditEvent
-from app.context import request_id_var
-from app.enums import AuditAction
-from app.timeutil import utcnow
+from app.audit.models import Audited, AuditEvent
+from app.core.context import ACTOR_ID_KEY, ACTOR_NAME_KEY, request_id_var
+from app.core.enums import AuditAction
+from app.core.timeutil import utcnow
 
-NOT_AUDITED = {"audit_event", "login_attempt"}
 REDACTED = {"password_hash", "token_hash"}
 REDACTED_VALUE = "***"
 
@@ -35,25 +33,6 @@ def _shown(key: str, value: Any) -> Any:
     if key in REDACTED and value is not None:
         return REDACTED_VALUE
     return _jsonable(value)
-
-
-def _measure_id(session: Session, obj: Any) -> int | None:
-    """The measure an entity belongs to, so the measure page can show its change log."""
-    table = getattr(obj, "__tablename__", "")
-    if table == "measure":
-        return obj.id  # type: ignore[no-any-return]
-    measure_id = getattr(obj, "measure_id", None)
-    if measure_id is not None:
-        return int(measure_id)
-    plan_id = getattr(obj, "plan_id", None)
-    if plan_id is not None:
-        from app.portfolio.models import ProjectPlan
-
-        row = session.connection().execute(
-            select(col(ProjectPlan.measure_id)).where(col(ProjectPlan.id) == plan_id)
-        )
-        return row.scalar_one_or_none()
-    return None
 
 
 def _identity(obj: Any) -> str:
@@ -94,8 +73,8 @@ def _changes_for(obj: Any, action: AuditAction) -> dict[str, Any]:
 
 
 def _rows(session: Session) -> list[dict[str, Any]]:
-    actor_id = session.info.get("actor_id")
-    actor_name = session.info.get("actor_name", "System")
+    actor_id = session.info.get(ACTOR_ID_KEY)
+    actor_name = session.info.get(ACTOR_NAME_KEY, "System")
     request_id = request_id_var.get()
     now = utcnow()
     rows: list[dict[str, Any]] = []
@@ -106,9 +85,9 @@ def _rows(session: Session) -> list[dict[str, Any]]:
     )
     for action, objects in groups:
         for obj in objects:
-            table = getattr(obj, "__tablename__", None)
-            if table is None or table in NOT_AUDITED:
+            if not isinstance(obj, Audited):
                 continue
+            table = str(getattr(obj, "__tablename__", ""))
             if action is AuditAction.update and not session.is_modified(obj):
                 continue
             changes = _changes_for(obj, action)
@@ -122,7 +101,7 @@ def _rows(session: Session) -> list[dict[str, Any]]:
                     "request_id": request_id,
                     "entity": table,
                     "entity_id": _identity(obj),
-                    "measure_id": _measure_id(session, obj),
+                    "measure_id": obj.audit_measure_id(session.connection()),
                     "action": action.value,
                     "changes": changes,
                 }
@@ -145,9 +124,3 @@ def install() -> None:
     if not _installed:
         event.listen(Session, "after_flush", _after_flush)
         _installed = True
-
-
-def set_actor(session: Session, *, actor_id: int | None, actor_name: str) -> None:
-    """Record who acts in this unit of work (read by the audit listener)."""
-    session.info["actor_id"] = actor_id
-    session.info["actor_name"] = actor_name

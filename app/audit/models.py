@@ -1,15 +1,73 @@
-"""The append-only audit log."""
+"""The append-only audit log, and what an audited table tells it about itself.
+
+A table takes part in the audit trail by mixing in :class:`Audited`: it names itself in German,
+names its fields in German with the kind of value they hold (so the history can show euros,
+dates and names instead of raw columns), and says which measure a row belongs to (so a measure's
+page can show its own history). The audit package therefore imports no domain.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, Connection, DateTime, Index
 from sqlmodel import Field, SQLModel
 
-from app.enums import AuditAction, enum_check
-from app.timeutil import utcnow
+from app.core.enums import AuditAction, enum_check
+from app.core.timeutil import utcnow
+
+ValueKind = Literal[
+    "text",
+    "money",
+    "date",
+    "datetime",
+    "bool",
+    "choice",
+    "percent_bp",
+    "number",
+    "municipality",
+    "user",
+    "hidden",
+]
+
+
+@dataclass(frozen=True)
+class AuditField:
+    """How a field appears in the history: German label and the kind of value it holds."""
+
+    label: str
+    kind: ValueKind = "text"
+
+
+HIDDEN = AuditField("", "hidden")
+
+
+class Audited:
+    """Mixin for tables whose every insert, update and delete the audit trail records."""
+
+    __audit_label__: ClassVar[str] = ""
+    __audit_fields__: ClassVar[Mapping[str, AuditField]] = {}
+
+    def audit_measure_id(self, connection: Connection) -> int | None:
+        """The measure this row belongs to, for the measure's change history (None: none)."""
+        value = getattr(self, "measure_id", None)
+        return int(value) if value is not None else None
+
+
+def audited_tables() -> dict[str, type[Audited]]:
+    """Every audited table by name (the subclasses of :class:`Audited` that have a table)."""
+    found: dict[str, type[Audited]] = {}
+    pending: list[type[Audited]] = list(Audited.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        name = getattr(cls, "__tablename__", None)
+        if isinstance(name, str):
+            found[name] = cls
+    return found
 
 
 class AuditEvent(SQLModel, table=True):

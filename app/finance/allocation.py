@@ -21,9 +21,9 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.enums import CostKeyKind
-from app.errors import ValidationFailed
-from app.formatting import fmt_percent_bp
+from app.core.enums import CostKeyKind
+from app.core.errors import ValidationFailed
+from app.core.formatting import fmt_percent_bp
 
 K = TypeVar("K", bound=Hashable)
 

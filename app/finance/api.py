@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.accounts.deps import CurrentUser
-from app.deps import SessionDep
+from app.core.deps import SessionDep
 from app.finance import service
 
 router = APIRouter(prefix="/api/v1", tags=["Haushalt"])

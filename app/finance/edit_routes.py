@@ -20,14 +20,15 @@ from app.accounts.permissions import (
     can_manage_strategy,
     require,
 )
-from app.deps import SessionDep
-from app.enums import BudgetKind, CostCategory, label
-from app.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.deps import SessionDep
+from app.core.enums import BudgetKind, CostCategory, label
+from app.core.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.formatting import fmt_percent_bp
+from app.core.web import render
 from app.finance import editing, queries
 from app.finance.measure_view import measure_budget_summary
-from app.formatting import fmt_percent_bp
+from app.municipalities import queries as municipality_queries
 from app.portfolio.models import Measure
-from app.web import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -200,7 +201,7 @@ def _key_form(
     status_code: int = 200,
 ) -> HTMLResponse:
     parties = queries.parties(session, [int(measure.id or 0)]).get(int(measure.id or 0), [])
-    munis = {int(m.id or 0): m for m in queries.municipalities(session)}
+    munis = {int(m.id or 0): m for m in municipality_queries.municipalities(session)}
     return render(
         request,
         "finance/cost_key_form.html",
@@ -300,7 +301,7 @@ def _mapping_page(
     saved: bool = False,
     status_code: int = 200,
 ) -> HTMLResponse:
-    municipality = queries.municipality_by_slug(session, kommune or "")
+    municipality = municipality_queries.municipality_by_slug(session, kommune or "")
     if municipality is None:
         raise NotFound("Diese Kommune gibt es nicht.")
     municipality_id = int(municipality.id or 0)
@@ -364,7 +365,7 @@ def mapping(
 async def save_mapping(
     request: Request, session: SessionDep, user: CurrentUser, kommune: str | None = None
 ) -> Response:
-    municipality = queries.municipality_by_slug(session, kommune or "")
+    municipality = municipality_queries.municipality_by_slug(session, kommune or "")
     if municipality is None:
         raise NotFound("Diese Kommune gibt es nicht.")
     form = await request.form()

@@ -21,13 +21,13 @@ from app.accounts.permissions import (
     can_manage_strategy,
     require,
 )
-from app.enums import BudgetKind, CostCategory, CostKeyKind, label
-from app.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.enums import BudgetKind, CostCategory, CostKeyKind, label
+from app.core.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.formatting import MoneyFormatError, fmt_amount, parse_money, parse_percent_bp
 from app.finance import queries
 from app.finance.allocation import Party, key_weights
 from app.finance.models import BudgetLine, HaushaltMapping, InvestmentNumber
 from app.finance.service import MAX_YEAR, MIN_YEAR
-from app.formatting import MoneyFormatError, fmt_amount, parse_money, parse_percent_bp
 from app.portfolio.models import Measure, Participation
 
 

@@ -17,11 +17,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.enums import label
+from app.core.enums import label
+from app.core.formatting import cents_to_decimal
+from app.core.timeutil import BERLIN, as_aware
 from app.finance.service import BudgetReport, BudgetRow, MultiYearReport
-from app.formatting import cents_to_decimal
-from app.portfolio.models import Municipality
-from app.timeutil import BERLIN, as_aware
+from app.municipalities.models import Municipality
 
 EURO_FORMAT = "#,##0.00 €"
 DATE_FORMAT = "DD.MM.YYYY"

@@ -16,13 +16,15 @@ from datetime import date
 from sqlmodel import Session
 
 from app.accounts.permissions import Principal, can_manage_funding, can_read, require
-from app.errors import NotFound, ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
+from app.core.formatting import fmt_date, fmt_money
+from app.core.timeutil import today
 from app.finance import queries
 from app.finance.ledger import funding_by_grant
 from app.finance.models import Drawdown, FundingProgramme, Grant, ProofOfUse
-from app.formatting import fmt_date, fmt_money
-from app.portfolio.models import Measure, Municipality
-from app.timeutil import today
+from app.municipalities import queries as municipality_queries
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure
 
 PERIOD_WARNING_DAYS = 90
 PROOF_WARNING_DAYS = 30
@@ -123,7 +125,7 @@ def grant_overviews(
     received = queries.received_by_grant(session)
     programmes = queries.programmes(session)
     covered = queries.grant_measure_ids(session)
-    munis = {int(m.id or 0): m for m in queries.municipalities(session)}
+    munis = {int(m.id or 0): m for m in municipality_queries.municipalities(session)}
     proofs_by_grant: dict[int, list[ProofOfUse]] = {}
     for proof in queries.proofs_of_use(session):
         proofs_by_grant.setdefault(proof.grant_id, []).append(proof)

@@ -10,11 +10,12 @@ from sqlmodel import Session
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_manage_funding, require
-from app.deps import SessionDep
-from app.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.deps import SessionDep
+from app.core.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.web import render
 from app.finance import grants, queries
+from app.municipalities import queries as municipality_queries
 from app.portfolio.models import Measure
-from app.web import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,7 +61,7 @@ def _form(
             "version": version,
             "programme_id": programme_id,
             "programmes": sorted(queries.programmes(session).values(), key=lambda p: p.name),
-            "municipalities": queries.municipalities(session),
+            "municipalities": municipality_queries.municipalities(session),
             "measures": _all_measures(session),
             "errors": errors or {},
             "stale_message": stale_message,

@@ -13,16 +13,17 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.accounts.permissions import Principal, can_manage_funding, require
-from app.errors import NotFound, StaleVersion, ValidationFailed
-from app.finance import queries
-from app.finance.models import Grant, GrantMeasure, ProofOfUse
-from app.formatting import (
+from app.core.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.formatting import (
     MoneyFormatError,
     fmt_amount,
     fmt_money,
     parse_money,
     parse_percent_bp,
 )
+from app.finance import queries
+from app.finance.models import Grant, GrantMeasure, ProofOfUse
+from app.municipalities import queries as municipality_queries
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class GrantInput:
 
 def grant_values(session: Session, grant: Grant) -> dict[str, Any]:
     """A grant's current values as the form shows them (also the 409 answer)."""
-    munis = {m.id: m.slug for m in queries.municipalities(session)}
+    munis = {m.id: m.slug for m in municipality_queries.municipalities(session)}
     covered = queries.grant_measure_ids(session).get(int(grant.id or 0), [])
     measures = queries.measures_by_id(session, covered)
     return {
@@ -115,7 +116,7 @@ def save_grant(
     except ValueError as exc:
         errors["rate"] = str(exc)
         rate = 0
-    applicant = queries.municipality_by_slug(session, data.applicant)
+    applicant = municipality_queries.municipality_by_slug(session, data.applicant)
     if applicant is None:
         errors["applicant"] = "Bitte die antragstellende Kommune wählen."
     measures = [queries.measure_by_code(session, code) for code in data.measure_codes]

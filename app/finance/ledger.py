@@ -32,8 +32,8 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
-from app import generation
-from app.errors import ValidationFailed
+from app.core import generation
+from app.core.errors import ValidationFailed
 from app.finance import queries
 from app.finance.allocation import (
     GrantTerms,

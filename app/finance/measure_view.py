@@ -17,14 +17,16 @@ from app.accounts.permissions import (
     can_edit_measure_budget,
     can_manage_strategy,
 )
-from app.enums import BudgetKind, CostCategory
-from app.errors import ValidationFailed
+from app.core.enums import BudgetKind, CostCategory
+from app.core.errors import ValidationFailed
 from app.finance import queries
 from app.finance.allocation import FULL_SHARE_BP, key_weights, split_largest_remainder
 from app.finance.funding import FundingWarning, warnings_for_measure
 from app.finance.ledger import compute_shares
 from app.finance.models import BudgetLine
-from app.portfolio.models import Measure, Municipality
+from app.municipalities import queries as municipality_queries
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure
 
 
 @dataclass
@@ -69,7 +71,7 @@ def measure_budget_summary(
     for line in lines:
         lines_by_year[line.year].append(line)
     parties = queries.parties(session, [measure_id]).get(measure_id, [])
-    munis = {int(m.id or 0): m for m in queries.municipalities(session)}
+    munis = {int(m.id or 0): m for m in municipality_queries.municipalities(session)}
     participants = [munis[p.municipality_id] for p in parties]
     key_issue: str | None = None
     key_shares: dict[int, int] = {}

@@ -7,12 +7,26 @@ from datetime import date
 from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.db import Versioned
-from app.enums import BudgetKind, CostCategory, enum_check
+from app.audit.models import HIDDEN, Audited, AuditField
+from app.core.db import Versioned
+from app.core.enums import BudgetKind, CostCategory, enum_check
 
 
-class BudgetLine(Versioned, SQLModel, table=True):
+class BudgetLine(Audited, Versioned, SQLModel, table=True):
     """Budgetposition of a measure for one year, cost category and kind."""
+
+    __audit_label__ = "Budgetposition"
+    __audit_fields__ = {
+        "measure_id": HIDDEN,
+        "year": AuditField("Haushaltsjahr", "number"),
+        "category": AuditField("Kostenart", "choice"),
+        "kind": AuditField("Art", "choice"),
+        "planned_cents": AuditField("Geplant", "money"),
+        "approved_cents": AuditField("Haushaltsansatz", "money"),
+        "actual_cents": AuditField("Ist", "money"),
+        "note": AuditField("Bemerkung"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "budget_line"
     __table_args__ = (
@@ -40,8 +54,19 @@ class BudgetLine(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class FundingProgramme(Versioned, SQLModel, table=True):
+class FundingProgramme(Audited, Versioned, SQLModel, table=True):
     """Förderprogramm such as "Starke Heimat Hessen"."""
+
+    __audit_label__ = "Förderprogramm"
+    __audit_fields__ = {
+        "slug": HIDDEN,
+        "name": AuditField("Name"),
+        "provider": AuditField("Fördergeber"),
+        "legal_basis": AuditField("Rechtsgrundlage"),
+        "default_rate_bp": AuditField("Regelfördersatz", "percent_bp"),
+        "description": AuditField("Beschreibung"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "funding_programme"
     __table_args__ = (CheckConstraint("default_rate_bp BETWEEN 0 AND 10000", name="rate_range"),)
@@ -56,8 +81,23 @@ class FundingProgramme(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Grant(Versioned, SQLModel, table=True):
+class Grant(Audited, Versioned, SQLModel, table=True):
     """Zuwendung: a funding notice (Bewilligungsbescheid) for one or more measures."""
+
+    __audit_label__ = "Zuwendung"
+    __audit_fields__ = {
+        "programme_id": HIDDEN,
+        "notice_number": AuditField("Bescheidnummer"),
+        "notice_date": AuditField("Bescheid vom", "date"),
+        "title": AuditField("Titel"),
+        "period_start": AuditField("Bewilligungszeitraum ab", "date"),
+        "period_end": AuditField("Bewilligungszeitraum bis", "date"),
+        "eligible_cents": AuditField("Zuwendungsfähige Ausgaben", "money"),
+        "rate_bp": AuditField("Fördersatz", "percent_bp"),
+        "max_cents": AuditField("Höchstbetrag", "money"),
+        "applicant_municipality_id": AuditField("Antragstellende Kommune", "municipality"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "grant_award"
     __table_args__ = (
@@ -81,8 +121,14 @@ class Grant(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class GrantMeasure(SQLModel, table=True):
+class GrantMeasure(Audited, SQLModel, table=True):
     """Link between a grant and a measure it covers."""
+
+    __audit_label__ = "Geförderte Maßnahme"
+    __audit_fields__ = {
+        "grant_id": HIDDEN,
+        "measure_id": HIDDEN,
+    }
 
     __tablename__ = "grant_measure"
 
@@ -90,8 +136,17 @@ class GrantMeasure(SQLModel, table=True):
     measure_id: int = Field(foreign_key="measure.id", primary_key=True, index=True)
 
 
-class Drawdown(Versioned, SQLModel, table=True):
+class Drawdown(Audited, Versioned, SQLModel, table=True):
     """Mittelabruf: money requested from a grant, and when it arrived."""
+
+    __audit_label__ = "Mittelabruf"
+    __audit_fields__ = {
+        "grant_id": HIDDEN,
+        "requested_on": AuditField("Abgerufen am", "date"),
+        "amount_cents": AuditField("Betrag", "money"),
+        "received_on": AuditField("Eingegangen am", "date"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "drawdown"
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
@@ -104,8 +159,17 @@ class Drawdown(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class ProofOfUse(Versioned, SQLModel, table=True):
+class ProofOfUse(Audited, Versioned, SQLModel, table=True):
     """Verwendungsnachweis: due date and the date it was submitted."""
+
+    __audit_label__ = "Verwendungsnachweis"
+    __audit_fields__ = {
+        "grant_id": HIDDEN,
+        "title": AuditField("Bezeichnung"),
+        "due_on": AuditField("Fällig am", "date"),
+        "submitted_on": AuditField("Eingereicht am", "date"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "proof_of_use"
 
@@ -117,8 +181,18 @@ class ProofOfUse(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class HaushaltMapping(Versioned, SQLModel, table=True):
+class HaushaltMapping(Audited, Versioned, SQLModel, table=True):
     """Where a municipality books a cost category and kind: Produkt and Sachkonto."""
+
+    __audit_label__ = "Haushaltszuordnung"
+    __audit_fields__ = {
+        "municipality_id": AuditField("Kommune", "municipality"),
+        "category": AuditField("Kostenart", "choice"),
+        "kind": AuditField("Art", "choice"),
+        "produkt": AuditField("Produkt"),
+        "sachkonto": AuditField("Sachkonto"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "haushalt_mapping"
     __table_args__ = (
@@ -136,8 +210,17 @@ class HaushaltMapping(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class InvestmentNumber(Versioned, SQLModel, table=True):
+class InvestmentNumber(Audited, Versioned, SQLModel, table=True):
     """Investitionsnummer a municipality gives a measure for its investive lines."""
+
+    __audit_label__ = "Investitionsnummer"
+    __audit_fields__ = {
+        "measure_id": HIDDEN,
+        "municipality_id": AuditField("Kommune", "municipality"),
+        "number": AuditField("Investitionsnummer"),
+        "note": AuditField("Bemerkung"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "investment_number"
     __table_args__ = (UniqueConstraint("measure_id", "municipality_id"),)

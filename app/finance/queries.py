@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, text
+from sqlalchemy import ColumnElement, and_, exists, func, or_, text
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
+from app.core.timeutil import as_aware
 from app.finance.allocation import Party
 from app.finance.models import (
     BudgetLine,
@@ -22,16 +23,8 @@ from app.finance.models import (
     InvestmentNumber,
     ProofOfUse,
 )
-from app.portfolio.models import Measure, Municipality, Participation, Strategy
-from app.timeutil import as_aware
-
-
-def municipalities(session: Session) -> Sequence[Municipality]:
-    return session.exec(select(Municipality).order_by(col(Municipality.name))).all()
-
-
-def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
-    return session.exec(select(Municipality).where(Municipality.slug == slug)).first()
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure, Participation, Strategy
 
 
 def strategy_years(session: Session) -> tuple[int, int] | None:
@@ -276,3 +269,20 @@ def active_measure_ids(session: Session) -> list[int]:
     """Measures that are not archived (the candidates a grant may cover)."""
     rows = session.exec(select(Measure.id).where(col(Measure.archived).is_(False))).all()
     return [int(mid) for mid in rows if mid is not None]
+
+
+def in_year(year: int) -> ColumnElement[bool]:
+    """A measure "in" a year: it runs then by its planned dates, or it has budget in that year.
+
+    The one definition the measures list and the dashboard filter by.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    runs = and_(
+        col(Measure.planned_start).is_not(None),
+        col(Measure.planned_start) <= last,
+        or_(col(Measure.planned_end).is_(None), col(Measure.planned_end) >= first),
+    )
+    has_budget = exists().where(
+        col(BudgetLine.measure_id) == col(Measure.id), col(BudgetLine.year) == year
+    )
+    return or_(runs, has_budget)

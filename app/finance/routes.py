@@ -10,14 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_edit_haushalt_mapping, can_manage_funding
-from app.deps import SessionDep
-from app.enums import Role
-from app.errors import ValidationFailed
+from app.core.deps import SessionDep
+from app.core.enums import Role
+from app.core.errors import ValidationFailed
+from app.core.formatting import MoneyFormatError, parse_money
+from app.core.timeutil import today
+from app.core.web import render
 from app.finance import exports, funding, queries, service
-from app.formatting import MoneyFormatError, parse_money
-from app.portfolio.models import Municipality
-from app.timeutil import today
-from app.web import render
+from app.municipalities import queries as municipality_queries
+from app.municipalities.models import Municipality
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,7 +33,7 @@ def _parse_year(text: str | None) -> int | None:
 
 def _default_municipality(session: SessionDep, user: Principal) -> Municipality | None:
     """The municipality the user works for (Finanzen first), else the first one."""
-    munis = list(queries.municipalities(session))
+    munis = list(municipality_queries.municipalities(session))
     for role in (Role.finanzen, Role.hauptamt, Role.digital):
         own = user.municipalities_with(role)
         for muni in munis:
@@ -50,7 +51,7 @@ def haushalt(
     jahr: str | None = None,
 ) -> HTMLResponse:
     context: dict[str, Any] = {
-        "municipalities": queries.municipalities(session),
+        "municipalities": municipality_queries.municipalities(session),
         "years": service.plan_years(session=session),
         "errors": {},
         "report": None,
@@ -109,7 +110,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 def _export_error(request: Request, session: SessionDep, exc: ValidationFailed) -> HTMLResponse:
     context = {
-        "municipalities": queries.municipalities(session),
+        "municipalities": municipality_queries.municipalities(session),
         "years": service.plan_years(session=session),
         "errors": exc.errors,
         "report": None,

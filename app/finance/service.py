@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from app.accounts.permissions import Principal, can_read, require
-from app.enums import BudgetKind
-from app.errors import ValidationFailed
+from app.core.enums import BudgetKind
+from app.core.errors import ValidationFailed
+from app.core.timeutil import today
 from app.finance import queries
 from app.finance.ledger import Share, compute_shares
-from app.portfolio.models import Municipality
-from app.timeutil import today
+from app.municipalities import queries as municipality_queries
+from app.municipalities.models import Municipality
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -138,9 +139,9 @@ def resolve_filters(
     errors: dict[str, str] = {}
     found: Municipality | None = None
     if municipality:
-        found = queries.municipality_by_slug(session, municipality)
+        found = municipality_queries.municipality_by_slug(session, municipality)
         if found is None:
-            slugs = ", ".join(m.slug for m in queries.municipalities(session))
+            slugs = ", ".join(m.slug for m in municipality_queries.municipalities(session))
             errors["municipality"] = f"Unbekannte Kommune „{municipality}“ (bekannt: {slugs})."
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         errors["year"] = f"Das Haushaltsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen."
@@ -204,7 +205,7 @@ def budget_report(
         municipality_id=int(found.id or 0) if found else None,
         years=[year] if year is not None else None,
     )
-    munis = {int(m.id or 0): m for m in queries.municipalities(session)}
+    munis = {int(m.id or 0): m for m in municipality_queries.municipalities(session)}
     rows = _rows(session, ledger.shares, munis)
     labels = queries.measure_labels(session, list(ledger.issues))
     return BudgetReport(

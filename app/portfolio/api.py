@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.accounts.deps import CurrentUser
-from app.deps import SessionDep
-from app.enums import MeasureStatus, TrafficLight
+from app.core.deps import SessionDep
+from app.core.enums import MeasureStatus, TrafficLight
 from app.portfolio import service
 from app.portfolio.schemas import MeasurePublic
 from app.portfolio.status_reports import StatusReportInput, create_status_report

@@ -10,19 +10,19 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from app.accounts.permissions import Principal, can_edit_measure, require
-from app.errors import NotFound
-from app.paging import page_in_range
+from app.core.errors import NotFound
+from app.core.paging import page_in_range
+from app.core.timeutil import today
+from app.municipalities.models import Municipality
 from app.portfolio.models import (
     ActionField,
     Approval,
     Measure,
     Milestone,
-    Municipality,
     Participation,
     ProjectPlan,
     StatusReport,
 )
-from app.timeutil import today
 
 # The measure page shows the newest reports; all of them are on the measure's report pages.
 REPORTS_SHOWN = 10

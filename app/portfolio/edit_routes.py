@@ -10,9 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import can_manage_strategy, require
-from app.deps import SessionDep
-from app.enums import ApprovalResult, Priority, label
-from app.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.deps import SessionDep
+from app.core.enums import ApprovalResult, Priority, label
+from app.core.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.web import render
+from app.municipalities import queries as municipality_queries
 from app.portfolio import queries
 from app.portfolio.detail import measure_detail, measure_or_404
 from app.portfolio.editing import (
@@ -25,7 +27,6 @@ from app.portfolio.editing import (
     update_milestone,
     update_plan,
 )
-from app.web import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +65,7 @@ def _measure_form_context(session: SessionDep, **extra: Any) -> dict[str, Any]:
     return {
         "priorities": PRIORITY_OPTIONS,
         "fields": fields,
-        "municipalities": queries.municipalities(session),
+        "municipalities": municipality_queries.municipalities(session),
     } | extra
 
 
@@ -229,7 +230,7 @@ async def archive_milestone(
 
 def _approval_context(session: SessionDep, code: str, slug: str, **extra: Any) -> dict[str, Any]:
     measure = measure_or_404(session, code)
-    municipality = queries.municipality_by_slug(session, slug)
+    municipality = municipality_queries.municipality_by_slug(session, slug)
     if municipality is None:
         raise NotFound("Bitte eine beteiligte Kommune wählen.")
     return {"m": measure, "municipality": municipality, "results": RESULT_OPTIONS} | extra

@@ -18,8 +18,9 @@ from app.accounts.permissions import (
     can_record_approval,
     require,
 )
-from app.enums import ApprovalResult, CostKeyKind, MeasureStatus, Priority, TrafficLight
-from app.errors import NotFound, StaleVersion, ValidationFailed
+from app.core.enums import ApprovalResult, CostKeyKind, MeasureStatus, Priority, TrafficLight
+from app.core.errors import NotFound, StaleVersion, ValidationFailed
+from app.municipalities.models import Municipality
 from app.portfolio.detail import measure_or_404, participant_ids, require_measure_editor
 from app.portfolio.forms import FormReader
 from app.portfolio.models import (
@@ -27,7 +28,6 @@ from app.portfolio.models import (
     Approval,
     Measure,
     Milestone,
-    Municipality,
     Participation,
     ProjectPlan,
 )

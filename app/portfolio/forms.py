@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from app.enums import LABELS
+from app.core.enums import LABELS
 
 Date = date
 

@@ -4,45 +4,36 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import CheckConstraint, Connection, DateTime, Index, Text, UniqueConstraint, select
+from sqlmodel import Field, SQLModel, col
 
-from app.db import Versioned
-from app.enums import (
+from app.audit.models import HIDDEN, Audited, AuditField
+from app.core.db import Versioned
+from app.core.enums import (
     ApprovalResult,
     CostKeyKind,
     MeasureStatus,
-    MunicipalityKind,
     Priority,
     TrafficLight,
     enum_check,
 )
-from app.timeutil import utcnow
+from app.core.timeutil import utcnow
 
 
-class Municipality(Versioned, SQLModel, table=True):
-    """A Kommune taking part in the cooperation."""
-
-    __tablename__ = "municipality"
-    __table_args__ = (
-        enum_check("kind", MunicipalityKind),
-        CheckConstraint("population >= 0", name="population_non_negative"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=40, unique=True)
-    name: str = Field(max_length=120)
-    kind: str = Field(max_length=20)
-    executive_body: str = Field(max_length=60)
-    council: str = Field(max_length=80)
-    population: int
-    population_date: date
-    population_source: str = Field(max_length=255)
-    version: int = Field(default=1)
-
-
-class Strategy(Versioned, SQLModel, table=True):
+class Strategy(Audited, Versioned, SQLModel, table=True):
     """A digital strategy with its period; the UI works within one of them."""
+
+    __audit_label__ = "Digitalstrategie"
+    __audit_fields__ = {
+        "slug": HIDDEN,
+        "title": AuditField("Titel"),
+        "period_start": AuditField("Beginn des Zeitraums", "number"),
+        "period_end": AuditField("Ende des Zeitraums", "number"),
+        "adopted_on": AuditField("Beschlossen am", "date"),
+        "council_references": AuditField("Beschlüsse"),
+        "description": AuditField("Beschreibung"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "strategy"
     __table_args__ = (
@@ -61,8 +52,18 @@ class Strategy(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class StrategyDecision(SQLModel, table=True):
+class StrategyDecision(Audited, SQLModel, table=True):
     """One step of a strategy's Beratungsfolge in one municipality (body, date, Drucksache)."""
+
+    __audit_label__ = "Strategiebeschluss"
+    __audit_fields__ = {
+        "strategy_id": HIDDEN,
+        "municipality_id": AuditField("Kommune", "municipality"),
+        "body": AuditField("Gremium"),
+        "decided_on": AuditField("Sitzungsdatum", "date"),
+        "drucksache": AuditField("Drucksache"),
+        "result": AuditField("Ergebnis", "choice"),
+    }
 
     __tablename__ = "strategy_decision"
     __table_args__ = (enum_check("result", ApprovalResult),)
@@ -76,8 +77,18 @@ class StrategyDecision(SQLModel, table=True):
     result: str = Field(max_length=20)
 
 
-class ActionField(Versioned, SQLModel, table=True):
+class ActionField(Audited, Versioned, SQLModel, table=True):
     """Handlungsfeld of a strategy."""
+
+    __audit_label__ = "Handlungsfeld"
+    __audit_fields__ = {
+        "strategy_id": HIDDEN,
+        "code": AuditField("Kürzel"),
+        "title": AuditField("Titel"),
+        "description": AuditField("Beschreibung"),
+        "position": AuditField("Reihenfolge", "number"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "action_field"
     __table_args__ = (UniqueConstraint("strategy_id", "code"),)
@@ -91,8 +102,36 @@ class ActionField(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Measure(Versioned, SQLModel, table=True):
+class Measure(Audited, Versioned, SQLModel, table=True):
     """Maßnahme: the unit the portfolio is run by."""
+
+    __audit_label__ = "Maßnahme"
+    __audit_fields__ = {
+        "strategy_id": HIDDEN,
+        "action_field_id": HIDDEN,
+        "code": AuditField("Code"),
+        "title": AuditField("Titel"),
+        "goal": AuditField("Ziel"),
+        "expected_effect": AuditField("Erwartete Wirkung"),
+        "priority": AuditField("Priorität", "choice"),
+        "lead_municipality_id": AuditField("Federführung", "municipality"),
+        "cost_key": AuditField("Kostenschlüssel", "choice"),
+        "population_reference_date": AuditField("Stichtag der Einwohnerzahl", "date"),
+        "planned_start": AuditField("Geplanter Beginn", "date"),
+        "planned_end": AuditField("Geplantes Ende", "date"),
+        "actual_start": AuditField("Tatsächlicher Beginn", "date"),
+        "actual_end": AuditField("Tatsächliches Ende", "date"),
+        "status": AuditField("Status", "choice"),
+        "progress": AuditField("Fortschritt (%)", "number"),
+        "traffic_light": AuditField("Ampel", "choice"),
+        "responsible": AuditField("Verantwortlich"),
+        "example": AuditField("Beispieldaten", "bool"),
+        "archived": AuditField("Archiviert", "bool"),
+        "version": HIDDEN,
+    }
+
+    def audit_measure_id(self, connection: Connection) -> int | None:
+        return self.id
 
     __tablename__ = "measure"
     __table_args__ = (
@@ -136,8 +175,16 @@ class Measure(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Participation(Versioned, SQLModel, table=True):
+class Participation(Audited, Versioned, SQLModel, table=True):
     """A municipality taking part in a measure; ``share_bp`` is its custom share in 1/100 %."""
+
+    __audit_label__ = "Beteiligung"
+    __audit_fields__ = {
+        "measure_id": HIDDEN,
+        "municipality_id": AuditField("Kommune", "municipality"),
+        "share_bp": AuditField("Kostenanteil", "percent_bp"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "participation"
     __table_args__ = (
@@ -156,8 +203,19 @@ class Participation(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Approval(Versioned, SQLModel, table=True):
+class Approval(Audited, Versioned, SQLModel, table=True):
     """Beschluss of a municipality's body on a measure (or its project plan)."""
+
+    __audit_label__ = "Beschluss"
+    __audit_fields__ = {
+        "measure_id": HIDDEN,
+        "municipality_id": AuditField("Kommune", "municipality"),
+        "body": AuditField("Gremium"),
+        "decided_on": AuditField("Sitzungsdatum", "date"),
+        "drucksache": AuditField("Drucksache"),
+        "result": AuditField("Ergebnis", "choice"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "approval"
     __table_args__ = (enum_check("result", ApprovalResult),)
@@ -172,8 +230,15 @@ class Approval(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class ProjectPlan(Versioned, SQLModel, table=True):
+class ProjectPlan(Audited, Versioned, SQLModel, table=True):
     """Projektplan of a measure (one per measure)."""
+
+    __audit_label__ = "Projektplan"
+    __audit_fields__ = {
+        "measure_id": HIDDEN,
+        "summary": AuditField("Beschreibung"),
+        "version": HIDDEN,
+    }
 
     __tablename__ = "project_plan"
 
@@ -183,8 +248,26 @@ class ProjectPlan(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class Milestone(Versioned, SQLModel, table=True):
+class Milestone(Audited, Versioned, SQLModel, table=True):
     """Meilenstein of a project plan."""
+
+    __audit_label__ = "Meilenstein"
+    __audit_fields__ = {
+        "plan_id": HIDDEN,
+        "title": AuditField("Titel"),
+        "start_on": AuditField("Beginn", "date"),
+        "due_on": AuditField("Fällig am", "date"),
+        "done_on": AuditField("Erledigt am", "date"),
+        "owner": AuditField("Zuständig"),
+        "position": HIDDEN,
+        "archived": AuditField("Archiviert", "bool"),
+        "version": HIDDEN,
+    }
+
+    def audit_measure_id(self, connection: Connection) -> int | None:
+        plan = select(col(ProjectPlan.measure_id)).where(col(ProjectPlan.id) == self.plan_id)
+        measure_id = connection.execute(plan).scalar_one_or_none()
+        return int(measure_id) if measure_id is not None else None
 
     __tablename__ = "milestone"
     __table_args__ = (
@@ -209,8 +292,21 @@ class Milestone(Versioned, SQLModel, table=True):
     version: int = Field(default=1)
 
 
-class StatusReport(SQLModel, table=True):
+class StatusReport(Audited, SQLModel, table=True):
     """Dated snapshot of a measure's state. Never edited, never deleted."""
+
+    __audit_label__ = "Statusbericht"
+    __audit_fields__ = {
+        "measure_id": HIDDEN,
+        "reported_at": AuditField("Gemeldet am", "datetime"),
+        "status": AuditField("Status", "choice"),
+        "progress": AuditField("Fortschritt (%)", "number"),
+        "traffic_light": AuditField("Ampel", "choice"),
+        "summary": AuditField("Bericht"),
+        "next_steps": AuditField("Nächste Schritte"),
+        "author_id": HIDDEN,
+        "author_name": AuditField("Verfasst von"),
+    }
 
     __tablename__ = "status_report"
     __table_args__ = (

@@ -4,43 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.portfolio.models import (
-    ActionField,
-    Measure,
-    Municipality,
-    Participation,
-    StatusReport,
-    Strategy,
-)
+from app.municipalities.models import Municipality
+from app.portfolio.models import ActionField, Measure, Participation, StatusReport, Strategy
 
-
-def municipalities(session: Session) -> Sequence[Municipality]:
-    return session.exec(select(Municipality).order_by(col(Municipality.name))).all()
-
-
-@dataclass(frozen=True)
-class MunicipalityChoice:
-    """A municipality as a filter option: just what a <select> needs."""
-
-    slug: str
-    name: str
-
-
-def municipality_choices(session: Session) -> list[MunicipalityChoice]:
-    """Slug and name of every municipality by name, without loading whole rows."""
-    rows = session.exec(
-        select(Municipality.slug, Municipality.name).order_by(col(Municipality.name))
-    ).all()
-    return [MunicipalityChoice(slug=slug, name=name) for slug, name in rows]
-
-
-def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
-    return session.exec(select(Municipality).where(Municipality.slug == slug)).first()
+# A measure whose status is final needs no more status reports and counts as inactive.
+FINAL_STATUSES = ("abgeschlossen", "verworfen")
+# An active measure without a status report for this many days is flagged.
+REPORT_STALE_DAYS = 90
 
 
 def current_strategy(session: Session) -> Strategy | None:
@@ -115,15 +89,6 @@ def latest_reports(session: Session, measure_ids: Sequence[int]) -> dict[int, St
         .where(ranked.c.rank == 1)
     ).all()
     return {report.measure_id: report for report in reports}
-
-
-def municipality_slugs_by_id(session: Session, ids: Sequence[int] | None = None) -> dict[int, str]:
-    """Slug by id of the given municipalities (all of them when ``ids`` is None)."""
-    query = select(Municipality.id, Municipality.slug)
-    if ids is not None:
-        query = query.where(col(Municipality.id).in_(ids))
-    rows = session.exec(query).all()
-    return {int(row[0]): row[1] for row in rows if row[0] is not None}
 
 
 def action_fields_by_id(session: Session) -> dict[int, ActionField]:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.enums import MeasureStatus, Priority, TrafficLight
+from app.core.enums import MeasureStatus, Priority, TrafficLight
 
 
 class ActionFieldRef(BaseModel):

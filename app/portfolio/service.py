@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.errors import NotFound
+from app.core.errors import NotFound
+from app.core.timeutil import as_aware
+from app.municipalities import queries as municipality_queries
 from app.portfolio import queries
-from app.portfolio.models import ActionField, Measure, Municipality, StatusReport, Strategy
+from app.portfolio.models import Measure, StatusReport
 from app.portfolio.schemas import ActionFieldRef, MeasurePublic, StatusReportPublic
-from app.timeutil import as_aware
-
-
-@dataclass(frozen=True)
-class Overview:
-    """What the start page shows."""
-
-    strategy: Strategy | None
-    municipalities: Sequence[Municipality]
-    fields: list[tuple[ActionField, list[Measure]]]
-
-
-def overview(*, session: Session) -> Overview:
-    strategy = queries.current_strategy(session)
-    munis = queries.municipalities(session)
-    if strategy is None or strategy.id is None:
-        return Overview(strategy=strategy, municipalities=munis, fields=[])
-    fields = queries.action_fields(session, strategy.id)
-    by_field: dict[int, list[Measure]] = {int(f.id): [] for f in fields if f.id is not None}
-    for measure in queries.measures(session):
-        if measure.action_field_id in by_field:
-            by_field[measure.action_field_id].append(measure)
-    return Overview(
-        strategy=strategy,
-        municipalities=munis,
-        fields=[(f, by_field.get(int(f.id or 0), [])) for f in fields],
-    )
 
 
 def _report_public(report: StatusReport | None) -> StatusReportPublic | None:
@@ -60,7 +34,7 @@ def _public(measures: Sequence[Measure], session: Session) -> list[MeasurePublic
     fields = queries.action_fields_by_id(session)
     leads = sorted({m.lead_municipality_id for m in measures})
     # A few measures (one API resource): only their leads' slugs, not all municipalities'.
-    slugs = queries.municipality_slugs_by_id(session, leads if len(leads) <= 50 else None)
+    slugs = municipality_queries.slugs_by_id(session, leads if len(leads) <= 50 else None)
     participants = queries.participant_slugs(session, ids)
     reports = queries.latest_reports(session, ids)
     result = []

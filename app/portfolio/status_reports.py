@@ -8,11 +8,11 @@ from typing import Any
 from sqlmodel import Session
 
 from app.accounts.permissions import Principal
-from app.enums import LABELS, MeasureStatus, TrafficLight
-from app.errors import StaleVersion, ValidationFailed
+from app.core.enums import LABELS, MeasureStatus, TrafficLight
+from app.core.errors import StaleVersion, ValidationFailed
+from app.core.timeutil import today
 from app.portfolio.detail import measure_or_404, require_measure_editor
 from app.portfolio.models import Measure, StatusReport
-from app.timeutil import today
 
 SUMMARY_MAX = 4000
 NEXT_STEPS_MAX = 4000

@@ -14,9 +14,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import listeners
-from app.audit import listener
-from app.config import ConfigurationError, get_settings
-from app.resources import resource_dir
+from app.core.config import ConfigurationError, get_settings
+from app.core.context import set_actor
+from app.core.resources import resource_dir
 from app.seed.checks import check
 from app.seed.errors import SeedError
 from app.seed.reader import SeedFiles, read_directory
@@ -57,7 +57,7 @@ def run_seed(
     files = read_seed(directory)
     listeners.install()
     with Session(engine) as session:
-        listener.set_actor(session, actor_id=None, actor_name=SEED_ACTOR)
+        set_actor(session, actor_id=None, actor_name=SEED_ACTOR)
         try:
             writer = SeedWriter(session, progress)
             writer.municipalities(files)

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date
 from itertools import pairwise
 
-from app.enums import CostKeyKind
+from app.core.enums import CostKeyKind
 from app.seed.errors import SeedError
 from app.seed.reader import SeedFiles
 from app.seed.schema import MeasureEntry, Period

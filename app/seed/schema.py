@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.enums import (
+from app.core.enums import (
     ApprovalResult,
     BudgetKind,
     CostCategory,

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
-from app.enums import CostKeyKind
+from app.core.enums import CostKeyKind
+from app.core.timeutil import as_aware
 from app.models import (
     ActionField,
     Approval,
@@ -37,7 +38,6 @@ from app.models import (
 )
 from app.seed.reader import SeedFiles
 from app.seed.schema import FundingFile, HaushaltFile, MeasureEntry, StrategyEntry
-from app.timeutil import as_aware
 
 Model = TypeVar("Model", bound=SQLModel)
 

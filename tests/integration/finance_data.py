@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.accounts.permissions import Principal
-from app.enums import Role
+from app.core.enums import Role
 from app.finance.models import (
     BudgetLine,
     FundingProgramme,
@@ -17,7 +17,8 @@ from app.finance.models import (
     HaushaltMapping,
     InvestmentNumber,
 )
-from app.portfolio.models import ActionField, Measure, Municipality, Participation, Strategy
+from app.municipalities.models import Municipality
+from app.portfolio.models import ActionField, Measure, Participation, Strategy
 
 
 @dataclass

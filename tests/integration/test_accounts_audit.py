@@ -8,10 +8,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.audit import service as audit
-from app.audit.listener import set_actor
+from app.audit import queries as audit
 from app.audit.models import AuditEvent
-from app.context import request_id_var
+from app.core.context import request_id_var, set_actor
 from app.portfolio.models import Measure
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from app.accounts import service
 from app.accounts.demo import ensure_demo_users
 from app.accounts.models import User
-from app.enums import Role
+from app.core.enums import Role
 
 
 def test_demo_users_exist_with_their_roles(session: Session) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.accounts import deps as account_deps
 from app.accounts import service
 from app.accounts.models import LoginAttempt
-from app.timeutil import utcnow
+from app.core.timeutil import utcnow
 
 NEUTRAL = "Benutzername oder Passwort ist nicht korrekt."
 LOCKED = "vorübergehend gesperrt"

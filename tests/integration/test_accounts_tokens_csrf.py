@@ -105,7 +105,7 @@ def test_bearer_token_works_on_the_api_and_a_revoked_one_does_not(
 
 
 def test_bearer_writes_need_no_csrf_token(client: TestClient, session: Session) -> None:
-    from app.portfolio.models import Municipality
+    from app.municipalities.models import Municipality
     from tests.integration.test_permission_matrix import _measure
 
     erbach = session.exec(select(Municipality).where(Municipality.slug == "erbach")).one()

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from app.errors import StaleVersion
+from app.core.errors import StaleVersion
 from app.security import CONTENT_SECURITY_POLICY
 
 

@@ -13,18 +13,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event
 from sqlmodel import Session, col, select
 
+from app.core.timeutil import as_aware, today, utcnow
 from app.finance.models import BudgetLine, Drawdown, Grant
 from app.finance.service import default_year
+from app.municipalities.models import Municipality
 from app.portfolio.models import (
     Approval,
     Measure,
     Milestone,
-    Municipality,
     Participation,
     ProjectPlan,
     StatusReport,
 )
-from app.timeutil import as_aware, today, utcnow
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
 PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")

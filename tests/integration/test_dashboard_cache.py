@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
-from app import generation
-from app.dashboard.cache import PanelCache
+from app.core import generation
+from app.core.timeutil import utcnow
 from app.finance.models import BudgetLine, BudgetShare
-from app.portfolio.models import Measure, Municipality
-from app.timeutil import utcnow
+from app.municipalities.models import Municipality
+from app.pages.dashboard.cache import PanelCache
+from app.portfolio.models import Measure
 from tests.integration.test_dashboard import _cents, _figure, _int
 
 HTMX = {"HX-Request": "true"}
@@ -23,7 +24,7 @@ HTMX = {"HX-Request": "true"}
 def _clock_stands_still(monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries are keyed by the minute too; a test must not straddle a minute's end."""
     moment = utcnow()
-    monkeypatch.setattr("app.dashboard.routes.utcnow", lambda: moment)
+    monkeypatch.setattr("app.pages.dashboard.routes.utcnow", lambda: moment)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from app.enums import Role
+from app.core.enums import Role
 from app.finance.ledger import compute_shares, funding_by_grant
 from app.finance.models import BudgetLine, Grant, HaushaltMapping
 from app.finance.service import budget_report
@@ -225,7 +225,7 @@ def test_haushalt_page_shows_shares_totals_and_exports(
     page = client.get("/haushalt?kommune=oberzent&jahr=2025")
     assert page.status_code == 200
     api = client.get("/api/v1/budget", params={"municipality": "oberzent", "year": 2025}).json()
-    from app.formatting import fmt_money
+    from app.core.formatting import fmt_money
 
     text = page.text.replace("&nbsp;", "\u00a0")
     assert fmt_money(api["totals"]["net_cents"]) in text

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.enums import Role
+from app.core.enums import Role
 from app.finance.funding import grant_overviews
 from app.finance.measure_view import measure_budget_summary
 from app.finance.models import BudgetLine, Drawdown, Grant, HaushaltMapping, ProofOfUse

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from app.finance.ledger import compute_shares, funding_by_grant
 from app.finance.models import BudgetLine, FundingProgramme, Grant, GrantMeasure
-from app.portfolio.models import ActionField, Measure, Municipality, Participation, Strategy
+from app.municipalities.models import Municipality
+from app.portfolio.models import ActionField, Measure, Participation, Strategy
 
 SLUGS = ("brombachtal", "erbach", "michelstadt", "oberzent")
 

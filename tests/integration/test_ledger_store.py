@@ -18,7 +18,8 @@ from app.finance.models import (
     GrantMeasure,
     LedgerIssue,
 )
-from app.portfolio.models import Measure, Municipality, Participation
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure, Participation
 from tests.integration.test_finance_generated import SLUGS, _store, budgets
 
 

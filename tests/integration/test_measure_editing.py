@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.portfolio.models import Approval, Measure, Milestone, Municipality, ProjectPlan
+from app.municipalities.models import Municipality
+from app.portfolio.models import Approval, Measure, Milestone, ProjectPlan
 from tests.integration.test_status_reports import csrf_token, measure_of
 
 

@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.finance.models import BudgetLine
-from app.portfolio.filters import MeasureFilter
-from app.portfolio.list_queries import measure_page
-from app.portfolio.models import ActionField, Measure, Municipality, Participation
+from app.municipalities.models import Municipality
+from app.pages.measure_list.filters import MeasureFilter
+from app.pages.measure_list.queries import measure_page
+from app.portfolio.models import ActionField, Measure, Participation
 
 
 def _all_codes(session: Session, flt: MeasureFilter) -> list[str]:
@@ -130,7 +131,7 @@ def test_filters_combine(session: Session) -> None:
 
 
 def test_sorting_by_title_follows_german_rules(session: Session) -> None:
-    from app.formatting import german_sort_key
+    from app.core.formatting import german_sort_key
 
     codes = _all_codes(session, MeasureFilter(sort="titel"))
     titles = {m.code: m.title for m in _measures(session)}

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 import app.models  # noqa: F401  (every table on the metadata)
-from app.db import build_engine, metadata
+from app.core.db import build_engine, metadata
 from app.migrate import downgrade, upgrade
 from tests.conftest import TEST_DATABASE_URL
 
@@ -82,7 +82,7 @@ def test_drift_check_notices_a_model_change(empty_database: str) -> None:
 
 
 def test_migration_names_follow_the_convention() -> None:
-    from app.resources import resource_dir
+    from app.core.resources import resource_dir
 
     names = [p.name for p in (resource_dir("migrations") / "versions").glob("*.py")]
     assert names

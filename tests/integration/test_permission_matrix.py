@@ -37,7 +37,8 @@ from app.accounts.models import RoleAssignment, User
 from app.accounts.passwords import hash_password
 from app.accounts.permissions import Principal
 from app.finance.models import BudgetLine, Grant, ProofOfUse
-from app.portfolio.models import Measure, Milestone, Municipality, Participation, ProjectPlan
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure, Milestone, Participation, ProjectPlan
 from tests.conftest import sign_in
 
 Expected = Literal["allowed", "forbidden", "anonymous"]

@@ -19,20 +19,20 @@ from typer.testing import CliRunner
 
 from app.accounts.models import RoleAssignment, User
 from app.audit.models import AuditEvent
-from app.config import ConfigurationError, get_settings
-from app.db import build_engine, metadata
+from app.core.config import ConfigurationError, get_settings
+from app.core.db import build_engine, metadata
+from app.core.resources import resource_dir
 from app.finance.models import BudgetLine, Grant, GrantMeasure
 from app.migrate import upgrade
+from app.municipalities.models import Municipality
 from app.portfolio.models import (
     Measure,
     Milestone,
-    Municipality,
     Participation,
     StatusReport,
     Strategy,
     StrategyDecision,
 )
-from app.resources import resource_dir
 from app.seed import SeedError, run_seed
 from app.seed import writer as seed_writer
 

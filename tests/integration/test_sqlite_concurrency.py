@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.db import WRITE_INTENT, build_engine
+from app.core.db import WRITE_INTENT, build_engine
 
 
 def test_sqlite_writers_wait_for_each_other(tmp_path: Path) -> None:

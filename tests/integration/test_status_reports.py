@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.audit.models import AuditEvent
-from app.portfolio.models import Measure, Municipality, Participation, StatusReport
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure, Participation, StatusReport
 
 
 def csrf_token(client: TestClient, path: str = "/massnahmen") -> str:

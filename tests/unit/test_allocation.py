@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.errors import ValidationFailed
+from app.core.errors import ValidationFailed
 from app.finance.allocation import (
     GrantTerms,
     MeasureYearCost,

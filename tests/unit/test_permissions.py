@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.accounts import permissions as p
-from app.enums import Role
-from app.errors import Forbidden
+from app.core.enums import Role
+from app.core.errors import Forbidden
 
 ERBACH, MICHELSTADT, OBERZENT, BROMBACHTAL = 1, 2, 3, 4
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Literal
 from urllib.parse import urlencode
 
-from app.enums import MeasureStatus, Priority, TrafficLight
+from app.core.enums import MeasureStatus, Priority, TrafficLight
 
 SortKey = Literal["code", "titel", "status", "fortschritt", "ampel", "ende"]
 SORT_KEYS: dict[str, str] = {

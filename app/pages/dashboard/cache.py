@@ -2,9 +2,9 @@
 
 A panel shows the same to everyone allowed to see the dashboard, so its HTML depends only on the
 filters, the print view, the date and time it was computed for and the data. The data is named by
-:func:`app.generation.current`; any commit that changes portfolio data raises it, so an entry is
-never served after a change. The time is part of the key to the minute (the "no report for 90
-days" figure moves with the clock), the date to the day.
+:func:`app.core.generation.current`; any commit that changes portfolio data raises it, so an
+entry is never served after a change. The time is part of the key to the minute (the "no
+report for 90 days" figure moves with the clock), the date to the day.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from sqlalchemy import BigInteger, event, insert, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, select
 
-import app.db  # noqa: F401  (sets the metadata's naming convention before the table is made)
+import app.core.db  # noqa: F401  (sets the metadata's naming convention before the table is made)
 
 CHANGED_KEY = "data_generation_changed"
 ROW_ID = 1

@@ -13,7 +13,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from app.timeutil import BERLIN, as_aware
+from app.core.timeutil import BERLIN, as_aware
 
 LOCALE = "de_DE"
 CENT = Decimal("0.01")
@@ -115,6 +115,6 @@ def fmt_value(value: object) -> str:
         return fmt_date(value)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return fmt_date(date.fromisoformat(value))
-    from app.enums import LABELS
+    from app.core.enums import LABELS
 
     return LABELS.get(str(value), str(value))

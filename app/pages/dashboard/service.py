@@ -1,6 +1,6 @@
 """The dashboard's panels: key figures, budget, funding, deadlines, approvals and timeline.
 
-Counts come from SQL aggregations (:mod:`app.dashboard.queries`). Money comes from the finance
+Counts come from SQL aggregations (:mod:`app.pages.dashboard.queries`). Money comes from the finance
 ledger's stored shares (summed in SQL) and :func:`app.finance.funding.grant_overviews`, so a
 figure here equals the same figure on the Haushalt page, the measure page and the API.
 """
@@ -17,19 +17,19 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from app.accounts.permissions import Principal, can_read, require
-from app.dashboard import queries
-from app.dashboard.queries import FieldProgress, Scope, TimelineMeasure, TimelineMilestone
-from app.enums import BudgetKind, MeasureStatus
-from app.errors import ValidationFailed
+from app.core.enums import BudgetKind, MeasureStatus
+from app.core.errors import ValidationFailed
+from app.core.formatting import german_sort_key
+from app.core.timeutil import today, utcnow
 from app.finance import ledger
 from app.finance import queries as finance_queries
 from app.finance.funding import GrantOverview, grant_overviews
 from app.finance.service import Totals, default_year, plan_years
-from app.formatting import german_sort_key
-from app.portfolio.list_queries import REPORT_STALE_DAYS
-from app.portfolio.models import Municipality
-from app.portfolio.queries import action_fields, current_strategy
-from app.timeutil import today, utcnow
+from app.municipalities import queries as municipality_queries
+from app.municipalities.models import Municipality
+from app.pages.dashboard import queries
+from app.pages.dashboard.queries import FieldProgress, Scope, TimelineMeasure, TimelineMilestone
+from app.portfolio.queries import REPORT_STALE_DAYS, action_fields, current_strategy
 
 T = TypeVar("T")
 
@@ -95,7 +95,7 @@ def resolve(
     errors: dict[str, str] = {}
     municipality = None
     if kommune:
-        municipality = finance_queries.municipality_by_slug(session, kommune)
+        municipality = municipality_queries.municipality_by_slug(session, kommune)
         if municipality is None:
             errors["kommune"] = f"Unbekannte Kommune „{kommune}“."
     strategy = current_strategy(session)
@@ -161,7 +161,7 @@ def key_figures(
     cutoff: datetime = (now or utcnow()) - timedelta(days=REPORT_STALE_DAYS)
     stale = queries.stale_report_count(session, scope, cutoff)
     pending_by_id = queries.pending_approvals(session, scope)
-    munis = queries.municipalities(session)
+    munis = municipality_queries.municipalities(session)
     shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
     return KeyFigures(
         status_counts={s.value: status_counts.get(s.value, 0) for s in MeasureStatus},
@@ -295,7 +295,7 @@ def status_matrix(
 ) -> tuple[list[tuple[Municipality, dict[str, int]]], int]:
     """Measures per municipality and status, and how many municipalities were left out."""
     counts = queries.status_by_municipality(session, filters.scope)
-    munis = queries.municipalities(session)
+    munis = municipality_queries.municipalities(session)
     shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
     matrix = [
         (m, {s.value: counts.get(int(m.id or 0), {}).get(s.value, 0) for s in MeasureStatus})
@@ -321,7 +321,7 @@ def _busiest(
 def filter_options(*, session: Session) -> dict[str, object]:
     strategy = current_strategy(session)
     return {
-        "municipalities": queries.municipalities(session),
+        "municipalities": municipality_queries.municipalities(session),
         "fields": action_fields(session, strategy.id) if strategy and strategy.id else [],
         "years": plan_years(session=session),
     }

@@ -3,7 +3,7 @@
 Figures are built here and sent to the page as JSON; ``app/assets/js/charts.js`` draws them.
 Every trace is told apart by pattern, marker shape or text label as well as by colour, so the
 charts stay readable in greyscale. Amounts are plotted in euros (display only); the tables and
-the labels show the exact cent figures formatted by :func:`app.formatting.fmt_money`.
+the labels show the exact cent figures formatted by :func:`app.core.formatting.fmt_money`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from typing import Any
 
 import plotly.io as pio
 
-from app.dashboard.queries import FieldProgress, TimelineMilestone
-from app.dashboard.service import (
+from app.core.enums import MeasureStatus, label
+from app.core.formatting import fmt_date, fmt_money
+from app.municipalities.models import Municipality
+from app.pages.dashboard.queries import FieldProgress, TimelineMilestone
+from app.pages.dashboard.service import (
     BudgetPanel,
     Filters,
     FundingPanel,
     Timeline,
 )
-from app.enums import MeasureStatus, label
-from app.formatting import fmt_date, fmt_money
-from app.portfolio.models import Municipality
 
 FONT = "Fira Sans, Arial, sans-serif"
 STATUS_STYLE: dict[str, tuple[str, str]] = {

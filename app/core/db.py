@@ -12,7 +12,7 @@ from sqlalchemy.orm import declared_attr
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
-from app.config import get_settings
+from app.core.config import get_settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

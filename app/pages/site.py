@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from app import __version__
 from app.accounts.deps import OptionalUser
-from app.db import get_engine
-from app.web import render
+from app.core.db import get_engine
+from app.core.web import render
 
 router = APIRouter()
 

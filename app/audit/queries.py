@@ -14,12 +14,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.accounts.permissions import Principal, can_read, can_view_audit_log, require
 from app.audit.models import AuditEvent
-from app.errors import ValidationFailed
-from app.paging import page_in_range
-from app.portfolio.models import Measure
-from app.timeutil import BERLIN
+from app.core.errors import ValidationFailed
+from app.core.paging import page_in_range
+from app.core.timeutil import BERLIN
 
 PAGE_SIZE = 50
 
@@ -72,7 +70,7 @@ class AuditFilter:
     actor: str = ""
     date_from: date | None = None
     date_to: date | None = None
-    measure_code: str = ""
+    measure_id: int | None = None
     page: int = 1
 
 
@@ -88,9 +86,8 @@ def _start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BERLIN)
 
 
-def list_events(*, session: Session, actor: Principal, filters: AuditFilter) -> AuditPage:
+def list_events(*, session: Session, filters: AuditFilter) -> AuditPage:
     """Audit events, newest first, filtered by entity, actor name, date range and measure."""
-    require(can_view_audit_log(actor))
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         raise ValidationFailed({"date_to": "Das Enddatum liegt vor dem Anfangsdatum."})
     conditions: list[Any] = []
@@ -104,13 +101,8 @@ def list_events(*, session: Session, actor: Principal, filters: AuditFilter) -> 
     if filters.date_to:
         end = _start_of_day(filters.date_to + timedelta(days=1))
         conditions.append(col(AuditEvent.occurred_at) < end)
-    if filters.measure_code:
-        measure_id = session.exec(
-            select(Measure.id).where(
-                func.upper(col(Measure.code)) == filters.measure_code.strip().upper()
-            )
-        ).first()
-        conditions.append(col(AuditEvent.measure_id) == (measure_id or -1))
+    if filters.measure_id is not None:
+        conditions.append(col(AuditEvent.measure_id) == filters.measure_id)
     total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
     page, pages = page_in_range(filters.page, int(total), PAGE_SIZE)
     events = session.exec(
@@ -129,17 +121,13 @@ def entities_in_log(session: Session) -> list[str]:
     return list(rows.all())
 
 
-def measure_history(
-    session: Session, measure_id: int, *, actor: Principal | None = None, limit: int = 200
-) -> Sequence[AuditEvent]:
+def measure_history(session: Session, measure_id: int, *, limit: int = 200) -> Sequence[AuditEvent]:
     """The measure's change history ("Änderungsverlauf"), newest first.
 
     Includes the measure itself and everything recorded with its ``measure_id`` (status
     reports, participations, approvals, plans, milestones, budget lines). Every signed-in user
-    may read it; pass ``actor`` to have that checked here.
+    may read it.
     """
-    if actor is not None:
-        require(can_read(actor))
     return session.exec(
         select(AuditEvent)
         .where(AuditEvent.measure_id == measure_id)

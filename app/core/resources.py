@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+_APP_DIR = Path(__file__).resolve().parent.parent
+_SOURCE_ROOT = _APP_DIR.parent
 
 
 def resource_dir(name: str) -> Path:
@@ -23,4 +24,4 @@ def resource_dir(name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = _APP_DIR / "static"

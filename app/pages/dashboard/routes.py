@@ -14,16 +14,16 @@ from jinja2_fragments import render_block
 from markupsafe import Markup
 from sqlmodel import Session
 
-from app import generation
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal
-from app.dashboard import charts, service
-from app.dashboard.cache import PanelCache
-from app.dashboard.service import Filters
-from app.deps import SessionDep
+from app.core import generation
+from app.core.deps import SessionDep
+from app.core.timeutil import today, utcnow
+from app.core.web import is_htmx_partial, render, templates
 from app.finance import queries as finance_queries
-from app.timeutil import today, utcnow
-from app.web import is_htmx_partial, render, templates
+from app.pages.dashboard import charts, service
+from app.pages.dashboard.cache import PanelCache
+from app.pages.dashboard.service import Filters
 
 router = APIRouter(include_in_schema=False)
 TEMPLATE = "dashboard/index.html"

@@ -1,4 +1,5 @@
-"""HTML pages of the portfolio domain: start, measures list, measure page, status reports."""
+"""The measure page: facts, participants, plan, budget, status reports and change history, and
+the status report form on it."""
 
 from __future__ import annotations
 
@@ -9,54 +10,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_edit_measure, can_record_approval
-from app.audit.service import measure_history, measure_history_page
-from app.deps import SessionDep
-from app.enums import MeasureStatus, Priority, TrafficLight
-from app.errors import StaleVersion, ValidationFailed
+from app.audit.queries import measure_history, measure_history_page
+from app.core.deps import SessionDep
+from app.core.enums import MeasureStatus, TrafficLight
+from app.core.errors import StaleVersion, ValidationFailed
+from app.core.web import is_htmx_partial, render
 from app.finance.measure_view import measure_budget_summary
-from app.portfolio import queries, service
 from app.portfolio.detail import MeasureDetail, measure_detail, measure_or_404, report_page
-from app.portfolio.filters import SORT_KEYS, MeasureFilter
-from app.portfolio.list_queries import measure_page
 from app.portfolio.status_reports import StatusReportInput, create_status_report
-from app.web import is_htmx_partial, render
 
 router = APIRouter(include_in_schema=False)
 
 STATUSES = [s.value for s in MeasureStatus]
 LIGHTS = [t.value for t in TrafficLight]
-PRIORITIES = [p.value for p in Priority]
 HISTORY_SHOWN = 20  # newest changes on the measure page; the rest on its history pages
-
-
-@router.get("/", response_class=HTMLResponse)
-def start(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    return render(request, "portfolio/start.html", {"overview": service.overview(session=session)})
-
-
-@router.get("/massnahmen", response_class=HTMLResponse)
-def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    flt = MeasureFilter.from_params(dict(request.query_params))
-    context: dict[str, Any] = {
-        "flt": flt,
-        "page": measure_page(session, flt),
-        "sort_keys": SORT_KEYS,
-        "can_create": user.is_admin,
-    }
-    if not is_htmx_partial(request):
-        # The filter form is not part of the fragment htmx swaps in: only a full page needs it.
-        strategy = queries.current_strategy(session)
-        fields = queries.action_fields(session, strategy.id) if strategy and strategy.id else []
-        years = list(range(strategy.period_start, strategy.period_end + 1)) if strategy else []
-        context |= {
-            "municipalities": queries.municipality_choices(session),
-            "fields": fields,
-            "years": years,
-            "statuses": STATUSES,
-            "lights": LIGHTS,
-            "priorities": PRIORITIES,
-        }
-    return render(request, "portfolio/list.html", context, block="results")
 
 
 def _status_context(detail: MeasureDetail, user: Principal) -> dict[str, Any]:

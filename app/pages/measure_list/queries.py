@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     case,
     exists,
     func,
@@ -21,23 +20,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from app.finance.models import BudgetLine
-from app.paging import page_in_range
-from app.portfolio.filters import PAGE_SIZE, MeasureFilter
+from app.core.paging import page_in_range
+from app.core.timeutil import as_aware, today, utcnow
+from app.finance.queries import in_year
+from app.municipalities.models import Municipality
+from app.pages.measure_list.filters import PAGE_SIZE, MeasureFilter
 from app.portfolio.models import (
     ActionField,
     Measure,
     Milestone,
-    Municipality,
     Participation,
     ProjectPlan,
     StatusReport,
 )
-from app.timeutil import as_aware, today, utcnow
+from app.portfolio.queries import FINAL_STATUSES, REPORT_STALE_DAYS
 
-REPORT_STALE_DAYS = 90
 _LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap
-FINAL_STATUSES = ("abgeschlossen", "verworfen")  # finished measures need no more reports
 
 
 @dataclass(frozen=True)
@@ -151,16 +149,7 @@ def _apply_filters(
     if flt.prioritaet:
         query = query.where(col(Measure.priority) == flt.prioritaet)
     if flt.jahr is not None:
-        first, last = date(flt.jahr, 1, 1), date(flt.jahr, 12, 31)
-        runs = and_(
-            col(Measure.planned_start).is_not(None),
-            col(Measure.planned_start) <= last,
-            or_(col(Measure.planned_end).is_(None), col(Measure.planned_end) >= first),
-        )
-        has_budget = exists().where(
-            col(BudgetLine.measure_id) == col(Measure.id), col(BudgetLine.year) == flt.jahr
-        )
-        query = query.where(or_(runs, has_budget))
+        query = query.where(in_year(flt.jahr))
     if flt.beispiel == "ja":
         query = query.where(col(Measure.example).is_(True))
     elif flt.beispiel == "nein":

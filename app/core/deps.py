@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.db import get_engine, get_write_engine
+from app.core.db import get_engine, get_write_engine
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

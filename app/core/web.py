@@ -11,9 +11,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from app import formatting
-from app.enums import LABELS, field_label, label
-from app.resources import STATIC_DIR, resource_dir
+from app.core import formatting
+from app.core.enums import LABELS, field_label, label
+from app.core.resources import STATIC_DIR, resource_dir
 
 templates = Jinja2Blocks(directory=str(resource_dir("templates")))
 env = templates.env

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from app.accounts.deps import CurrentUser
-from app.audit import service
-from app.deps import SessionDep
-from app.errors import ValidationFailed
-from app.web import render
+from app.accounts.permissions import can_view_audit_log, require
+from app.audit import queries as service
+from app.core.deps import SessionDep
+from app.core.errors import ValidationFailed
+from app.core.web import render
+from app.portfolio.queries import measure_by_code
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,22 +41,25 @@ def audit_list(
     massnahme: Annotated[str, Query(max_length=30)] = "",
     seite: Annotated[int, Query(ge=1, le=100000)] = 1,
 ) -> HTMLResponse:
+    require(can_view_audit_log(user))
     errors: dict[str, str] = {}
+    measure_id: int | None = None
+    if massnahme.strip():
+        measure = measure_by_code(session, massnahme.strip().upper())
+        measure_id = measure.id if measure is not None and measure.id is not None else -1
     filters = service.AuditFilter(
         entity=entitaet,
         actor=akteur,
         date_from=_date(von, "von", errors),
         date_to=_date(bis, "bis", errors),
-        measure_code=massnahme,
+        measure_id=measure_id,
         page=seite,
     )
     try:
-        result = service.list_events(session=session, actor=user, filters=filters)
+        result = service.list_events(session=session, filters=filters)
     except ValidationFailed as exc:
         errors["bis"] = exc.errors.get("date_to", exc.message)
-        result = service.list_events(
-            session=session, actor=user, filters=service.AuditFilter(page=1)
-        )
+        result = service.list_events(session=session, filters=service.AuditFilter(page=1))
     query = {"entitaet": entitaet, "akteur": akteur, "von": von, "bis": bis, "massnahme": massnahme}
     return render(
         request,

@@ -13,19 +13,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
 from sqlmodel import Session, col
 
-from app.finance.models import BudgetLine
+from app.finance.queries import in_year
 from app.portfolio.models import (
     ActionField,
     Approval,
     Measure,
     Milestone,
-    Municipality,
     Participation,
     ProjectPlan,
     StatusReport,
 )
+from app.portfolio.queries import FINAL_STATUSES
 
-INACTIVE = ("abgeschlossen", "verworfen")
+INACTIVE = FINAL_STATUSES
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _involvement() -> Any:
 
 
 def _scope_conditions(scope: Scope, *, with_municipality: bool = True) -> list[ColumnElement[bool]]:
-    """Conditions on ``Measure`` equal to the measures list's filters (``list_queries``)."""
+    """Conditions on ``Measure`` equal to the measures list's filters (``measure_list.queries``)."""
     conditions: list[ColumnElement[bool]] = [col(Measure.archived).is_(False)]
     if with_municipality and scope.municipality_id is not None:
         takes_part = exists().where(
@@ -78,16 +78,7 @@ def _scope_conditions(scope: Scope, *, with_municipality: bool = True) -> list[C
             )
         )
     if scope.year is not None:
-        first, last = date(scope.year, 1, 1), date(scope.year, 12, 31)
-        runs = and_(
-            col(Measure.planned_start).is_not(None),
-            col(Measure.planned_start) <= last,
-            or_(col(Measure.planned_end).is_(None), col(Measure.planned_end) >= first),
-        )
-        has_budget = exists().where(
-            col(BudgetLine.measure_id) == col(Measure.id), col(BudgetLine.year) == scope.year
-        )
-        conditions.append(or_(runs, has_budget))
+        conditions.append(in_year(scope.year))
     return conditions
 
 
@@ -310,10 +301,6 @@ def scoped_measure_ids(session: Session, scope: Scope) -> set[int]:
 def scoped_measure_select(scope: Scope) -> Any:
     """The ids of the measures in scope as a subquery (for the ledger's sums)."""
     return _scoped(select(col(Measure.id)), scope)
-
-
-def municipalities(session: Session) -> list[Municipality]:
-    return list(session.execute(select(Municipality).order_by(col(Municipality.name))).scalars())
 
 
 def field_exists(session: Session, strategy_id: int, code: str) -> bool:

@@ -1,0 +1,1 @@
+"""The municipalities (Kommunen) and their queries: every domain reads them."""

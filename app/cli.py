@@ -45,7 +45,7 @@ def db_ledger() -> None:
     from sqlmodel import Session
 
     from app.core.db import get_engine
-    from app.finance.ledger import rebuild
+    from app.finance.ledger.recompute import rebuild
 
     with console.status("Berechne Anteile …"), Session(get_engine()) as session:
         count = rebuild(session)

@@ -3,7 +3,7 @@ data generation."""
 
 from app.audit import listener as audit_listener
 from app.core import generation
-from app.finance import ledger
+from app.finance.ledger import tracking as ledger
 
 
 def install() -> None:

@@ -9,10 +9,11 @@ from app import __version__, listeners, security
 from app.accounts.routes import router as accounts_routes
 from app.core.config import check_production_settings, get_settings
 from app.core.resources import STATIC_DIR
-from app.finance.api import router as finance_api
-from app.finance.edit_routes import router as finance_edit_routes
-from app.finance.grant_routes import router as finance_grant_routes
-from app.finance.routes import router as finance_routes
+from app.finance.api import budget as finance_budget_api
+from app.finance.api import edits as finance_edit_api
+from app.finance.routes import budget as finance_budget_routes
+from app.finance.routes import grants as finance_grant_routes
+from app.finance.routes import haushalt as finance_haushalt_routes
 from app.pages.audit_log import router as audit_routes
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.routes import router as dashboard_routes
@@ -21,7 +22,7 @@ from app.pages.measure_page.routes import router as measure_page_routes
 from app.pages.site import router as pages_router
 from app.pages.start import router as start_routes
 from app.portfolio.api import router as portfolio_api
-from app.portfolio.edit_routes import router as portfolio_edit_routes
+from app.portfolio.routes import router as portfolio_edit_routes
 
 
 def create_app() -> FastAPI:
@@ -50,9 +51,11 @@ def create_app() -> FastAPI:
     app.include_router(measure_list_routes)
     app.include_router(measure_page_routes)
     app.include_router(portfolio_api)
-    app.include_router(finance_routes)
-    app.include_router(finance_edit_routes)
-    app.include_router(finance_grant_routes)
-    app.include_router(finance_api)
+    app.include_router(finance_haushalt_routes.router)
+    app.include_router(finance_budget_routes.router)
+    app.include_router(finance_grant_routes.router)
+    app.include_router(finance_budget_api.router)
+    app.include_router(finance_edit_api.router)
+    app.include_router(finance_edit_api.funding_router)
     app.include_router(dashboard_routes)
     return app

@@ -28,7 +28,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
         from sqlmodel import Session
 
         from app.core.db import build_engine
-        from app.finance.ledger import build_if_missing
+        from app.finance.ledger.recompute import build_if_missing
 
         engine = build_engine(url or get_settings().effective_database_url)
         try:

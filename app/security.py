@@ -33,6 +33,7 @@ from app.core.config import get_settings
 from app.core.context import request_id_var
 from app.core.db import get_engine
 from app.core.errors import DomainError, StaleVersion, ValidationFailed
+from app.core.inputs import german_errors
 from app.core.web import render
 
 logger = logging.getLogger("ikz.request")
@@ -214,37 +215,9 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
-    return ".".join(parts) or "request"
-
-
-GERMAN_VALIDATION_MESSAGES = {
-    "missing": "Pflichtangabe fehlt.",
-    "int_parsing": "Bitte eine ganze Zahl angeben.",
-    "int_type": "Bitte eine ganze Zahl angeben.",
-    "int_from_float": "Bitte eine ganze Zahl angeben.",
-    "string_type": "Bitte Text angeben.",
-    "bool_type": "Bitte ja oder nein (true/false) angeben.",
-    "bool_parsing": "Bitte ja oder nein (true/false) angeben.",
-    "model_attributes_type": "Bitte ein JSON-Objekt senden.",
-    "dict_type": "Bitte ein JSON-Objekt senden.",
-    "json_invalid": "Der Inhalt ist kein gültiges JSON.",
-    "enum": "Dieser Wert ist nicht erlaubt.",
-    "literal_error": "Dieser Wert ist nicht erlaubt.",
-    "greater_than_equal": "Der Wert ist zu klein.",
-    "less_than_equal": "Der Wert ist zu groß.",
-}
-
-
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        kind = str(error.get("type", ""))
-        message = GERMAN_VALIDATION_MESSAGES.get(kind, "Ungültige Angabe.")
-        errors.setdefault(_field_name(tuple(error.get("loc", ()))), message)
-    return error_response(request, 422, errors=errors)
+    return error_response(request, 422, errors=german_errors(list(exc.errors())))
 
 
 async def _stale_data(request: Request, exc: Exception) -> Response:

@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.core.enums import BudgetKind, CostCategory, MeasureStatus, Priority, TrafficLight
-from app.finance import ledger
+from app.finance.ledger import recompute as ledger
 
 # Hessen scale (scale factor 1.0) as asked for in the benchmark issue.
 FULL_MUNICIPALITIES = 421

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.accounts import service
 from app.accounts.deps import CurrentUser, OptionalUser, end_session, safe_next, start_session
 from app.accounts.permissions import Principal
+from app.core.api import RecordId
 from app.core.config import get_settings
 from app.core.context import set_actor
 from app.core.deps import SessionDep
@@ -139,7 +140,7 @@ def create_token(
 
 
 @router.post("/profil/tokens/{token_id}/widerrufen")
-def revoke_token(token_id: int, session: SessionDep, user: CurrentUser) -> RedirectResponse:
+def revoke_token(token_id: RecordId, session: SessionDep, user: CurrentUser) -> RedirectResponse:
     service.revoke_token(session=session, actor=user, token_id=token_id)
     return RedirectResponse("/profil", status_code=303)
 
@@ -214,7 +215,7 @@ def _user_page(
     request: Request,
     session: SessionDep,
     actor: Principal,
-    user_id: int,
+    user_id: RecordId,
     *,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
@@ -237,14 +238,14 @@ def _user_page(
 
 @router.get("/admin/benutzer/{user_id}", response_class=HTMLResponse)
 def user_detail(
-    user_id: int, request: Request, session: SessionDep, user: CurrentUser
+    user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser
 ) -> HTMLResponse:
     return _user_page(request, session, user, user_id)
 
 
 @router.post("/admin/benutzer/{user_id}/aktiv", response_class=HTMLResponse)
 def set_active(
-    user_id: int,
+    user_id: RecordId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -259,7 +260,7 @@ def set_active(
 
 @router.post("/admin/benutzer/{user_id}/rollen", response_class=HTMLResponse)
 def assign_role(
-    user_id: int,
+    user_id: RecordId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -285,8 +286,8 @@ def assign_role(
     "/admin/benutzer/{user_id}/rollen/{assignment_id}/entfernen", response_class=HTMLResponse
 )
 def remove_role(
-    user_id: int,
-    assignment_id: int,
+    user_id: RecordId,
+    assignment_id: RecordId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -302,7 +303,7 @@ def remove_role(
 
 @router.post("/admin/benutzer/{user_id}/passwort", response_class=HTMLResponse)
 def reset_password(
-    user_id: int,
+    user_id: RecordId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,

@@ -91,8 +91,8 @@ def _rows(session: Session) -> list[dict[str, Any]]:
             if action is AuditAction.update and not session.is_modified(obj):
                 continue
             changes = _changes_for(obj, action)
-            if action is AuditAction.update and not changes:
-                continue
+            if action is AuditAction.update and set(changes) <= {"version"}:
+                continue  # nothing but the version moved (an edit that kept every value)
             rows.append(
                 {
                     "occurred_at": now,

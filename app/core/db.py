@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import Engine, MetaData, Select, UniqueConstraint, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declared_attr
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from app.core.config import get_settings
+from app.core.errors import StaleVersion, ValidationFailed
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -104,3 +109,85 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+VersionedRow = TypeVar("VersionedRow", bound=Versioned)
+
+
+def for_edit(statement: Select[Any]) -> Select[Any]:
+    """``statement`` reading rows that are about to be edited.
+
+    On PostgreSQL the rows are locked (``FOR NO KEY UPDATE``: inserts that merely reference them
+    may go on) until the transaction ends, so concurrent edits of one row queue up and each sees
+    what the one before it committed; SQLite serialises writing transactions anyway. Rows already
+    in the session are read afresh.
+    """
+    return statement.with_for_update(key_share=True).execution_options(populate_existing=True)
+
+
+def claim_version(
+    row: VersionedRow, expected: int, snapshot: Callable[[VersionedRow], dict[str, Any]]
+) -> None:
+    """Check that an edit is based on the row's current version, and move the version on.
+
+    Raises :class:`StaleVersion` (HTTP 409, with the current values) when ``expected`` is not
+    the current version. Otherwise the version is raised here, so the edit's UPDATE (``… WHERE
+    version = expected``) is sent even when no other column changes: of several writers of one
+    version exactly one wins.
+    """
+    current = int(row.version)  # type: ignore[attr-defined]
+    if expected != current:
+        raise StaleVersion(snapshot(row), current)
+    row.version = current + 1  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class UniqueRule:
+    """What a unique constraint means to a user: the field it belongs to and a German message."""
+
+    field: str
+    message: str
+
+
+def unique_rule(field: str, message: str) -> dict[str, UniqueRule]:
+    """``info`` for a ``UniqueConstraint`` (or a unique column), read on a violation."""
+    return {"unique": UniqueRule(field, message)}
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
+
+
+def unique_violation(error: IntegrityError) -> ValidationFailed | None:
+    """The German answer to a violated unique constraint, or None for other integrity errors.
+
+    Two requests that create the same thing at once both pass the service's own check; the
+    database refuses the second. Its constraint names the field (``info`` of the constraint,
+    else its first column).
+    """
+    original = error.orig
+    constraint_name = getattr(getattr(original, "diag", None), "constraint_name", None)
+    columns: tuple[str, ...] = ()
+    table_name = ""
+    if constraint_name is None:
+        match = _SQLITE_UNIQUE.search(str(original))
+        if match is None:
+            return None
+        qualified = [part.strip() for part in match.group(1).split(",")]
+        table_name = qualified[0].split(".")[0]
+        columns = tuple(part.split(".")[-1] for part in qualified)
+    elif getattr(getattr(original, "diag", None), "sqlstate", "") != "23505":
+        return None
+    for table in metadata.tables.values():
+        for constraint in table.constraints:
+            if not isinstance(constraint, UniqueConstraint):
+                continue
+            names = tuple(column.name for column in constraint.columns)
+            if constraint.name == constraint_name or (
+                table.name == table_name and names == columns
+            ):
+                rule = constraint.info.get("unique")
+                if isinstance(rule, UniqueRule):
+                    return ValidationFailed({rule.field: rule.message})
+                return ValidationFailed({names[-1]: "Diesen Eintrag gibt es bereits."})
+    field = columns[-1] if columns else "request"
+    return ValidationFailed({field: "Diesen Eintrag gibt es bereits."})

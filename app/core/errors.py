@@ -41,9 +41,12 @@ class StaleVersion(DomainError):
 
     status_code = 409
 
-    def __init__(self, current: dict[str, Any], current_version: int) -> None:
+    def __init__(
+        self, current: dict[str, Any], current_version: int, message: str | None = None
+    ) -> None:
         super().__init__(
-            "Der Datensatz wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind "
+            message
+            or "Der Datensatz wurde inzwischen von jemand anderem geändert. Ihre Eingaben sind "
             "unten erhalten; bitte prüfen Sie die aktuellen Werte und speichern Sie erneut."
         )
         self.current = current

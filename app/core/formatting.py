@@ -69,13 +69,13 @@ class MoneyFormatError(ValueError):
     """Input that is not an amount in German notation."""
 
 
-_MONEY_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+(,\d{1,2})?$")
+_MONEY_RE = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d{1,16}(,\d{1,2})?$", re.ASCII)
 
 
 def parse_money(text: str) -> int:
     """Parse ``1.234,56`` (or ``1234,5`` or ``1234``) into cents; € sign and spaces allowed."""
     cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-    if not cleaned or not _MONEY_RE.match(cleaned):
+    if not cleaned or len(cleaned) > 30 or not _MONEY_RE.match(cleaned):
         raise MoneyFormatError(
             "Bitte einen Betrag wie 1.234,56 eingeben (Punkt für Tausender, Komma für Cent)."
         )
@@ -89,7 +89,7 @@ def parse_money(text: str) -> int:
 def parse_percent_bp(text: str) -> int:
     """Parse ``33,33`` (percent) into basis points of 100 % (3333)."""
     cleaned = text.replace("%", "").replace(" ", "").strip()
-    if not re.fullmatch(r"\d{1,3}(,\d{1,2})?", cleaned):
+    if not re.fullmatch(r"\d{1,3}(,\d{1,2})?", cleaned, re.ASCII):
         raise ValueError("Bitte einen Prozentsatz wie 33,33 eingeben.")
     value = Decimal(cleaned.replace(",", "."))
     return int((value * 100).to_integral_value())

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
 from app.core import formatting
@@ -57,6 +57,30 @@ def is_htmx_partial(request: Request) -> bool:
     )
 
 
+NOTICE_KEY = "notice"
+
+
+def redirect_with_notice(request: Request, url: str, notice: str) -> RedirectResponse:
+    """303 to ``url``; the next full page says ``notice`` (in ``role="status"``), so a change
+    made without JavaScript is confirmed as well."""
+    if "session" in request.scope:
+        path = url.split("#", 1)[0].split("?", 1)[0]
+        request.session[NOTICE_KEY] = {"path": path, "text": notice}
+    return RedirectResponse(url, status_code=303)
+
+
+def _take_notice(request: Request) -> str:
+    """The notice meant for this page (the target of the redirect that set it), once."""
+    if "session" not in request.scope:
+        return ""
+    notice = request.session.get(NOTICE_KEY)
+    if not isinstance(notice, dict) or notice.get("path") != request.url.path:
+        return ""
+    request.session.pop(NOTICE_KEY, None)
+    text = notice.get("text")
+    return text if isinstance(text, str) else ""
+
+
 def render(
     request: Request,
     template: str,
@@ -73,6 +97,8 @@ def render(
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "request_id": getattr(request.state, "request_id", ""),
     }
+    if not (block and is_htmx_partial(request)):
+        data["flash"] = _take_notice(request)
     if context:
         data.update(context)
     response_headers = {"Vary": "HX-Request"}

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.core.enums import label
 from app.core.formatting import cents_to_decimal
 from app.core.timeutil import BERLIN, as_aware
-from app.finance.service import BudgetReport, BudgetRow, MultiYearReport
+from app.finance.queries.budget import BudgetReport, BudgetRow, MultiYearReport
 from app.municipalities.models import Municipality
 
 EURO_FORMAT = "#,##0.00 €"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.core.inputs import SLUG_PATTERN
 from app.municipalities.models import Municipality
 
 
@@ -20,6 +22,9 @@ def municipalities_by_id(session: Session) -> dict[int, Municipality]:
 
 
 def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
+    """The municipality with this slug; None for unknown slugs and text that is no slug."""
+    if not re.fullmatch(SLUG_PATTERN, slug):
+        return None
     return session.exec(select(Municipality).where(Municipality.slug == slug)).first()
 
 

@@ -1,75 +1,336 @@
-"""JSON API of the portfolio domain under /api/v1."""
+"""JSON API of the portfolio domain under /api/v1: every HTML edit has its twin here.
+
+Each twin calls the same service with the same schema and permission rule; the permission is
+checked (as a dependency) before the body is validated, so a read-only user gets 403, not 422.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
 
 from app.accounts.deps import CurrentUser
+from app.accounts.permissions import Principal, can_manage_strategy, require
+from app.core.api import API_PREFIX, RecordId, responses
 from app.core.deps import SessionDep
-from app.core.enums import MeasureStatus, TrafficLight
-from app.portfolio import service
-from app.portfolio.schemas import MeasurePublic
-from app.portfolio.status_reports import StatusReportInput, create_status_report
+from app.core.forms import run_edit
+from app.core.inputs import VersionOnly
+from app.municipalities.queries import slugs_by_id
+from app.portfolio import queries
+from app.portfolio.models import Approval, Measure, Milestone, ProjectPlan
+from app.portfolio.schemas import (
+    ApprovalIn,
+    ApprovalPublic,
+    MeasureCreate,
+    MeasureDetailPublic,
+    MeasurePublic,
+    MeasureUpdate,
+    MilestoneCreate,
+    MilestonePublic,
+    MilestoneUpdate,
+    PlanPublic,
+    PlanUpdate,
+    StatusReportIn,
+)
+from app.portfolio.service import approvals, measures, plans
+from app.portfolio.service.access import REPORTER_MESSAGE, editable_measure, managed_measure
+from app.portfolio.service.status_reports import create_status_report
 
-router = APIRouter(prefix="/api/v1", tags=["Maßnahmen"])
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Nicht angemeldet"},
-    403: {"description": "Keine Berechtigung für diese Maßnahme"},
-    404: {"description": "Maßnahme unbekannt"},
-    409: {"description": "Veraltete Version: die Maßnahme wurde inzwischen geändert"},
-    422: {"description": "Ungültige Eingabe (deutsche Meldung je Feld)"},
-}
+router = APIRouter(prefix=API_PREFIX, tags=["Maßnahmen"])
 
 
-class StatusReportCreate(BaseModel):
-    """A new status report. Values are checked by the service, with German messages."""
+def _editor(code: str, session: SessionDep, user: CurrentUser) -> Measure:
+    return editable_measure(session=session, actor=user, code=code)
 
-    status: str = Field(json_schema_extra={"enum": [s.value for s in MeasureStatus]})
-    progress: int = Field(json_schema_extra={"minimum": 0, "maximum": 100})
-    traffic_light: str = Field(json_schema_extra={"enum": [t.value for t in TrafficLight]})
-    summary: str = Field(json_schema_extra={"minLength": 1})
-    next_steps: str = ""
-    expected_version: int = Field(description="Version der Maßnahme, auf der der Bericht beruht")
+
+def _reporter(code: str, session: SessionDep, user: CurrentUser) -> Measure:
+    return editable_measure(session=session, actor=user, code=code, message=REPORTER_MESSAGE)
+
+
+def _manager(code: str, session: SessionDep, user: CurrentUser) -> Measure:
+    return managed_measure(session=session, actor=user, code=code)
+
+
+def _creator(user: CurrentUser) -> Principal:
+    require(can_manage_strategy(user), "Neue Maßnahmen legt die IKZ-Koordination an.")
+    return user
+
+
+async def _approval_slug(request: Request) -> str:
+    """The municipality named in the body, read before the body is validated (permission first)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return ""
+    value = body.get("kommune") if isinstance(body, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _approver(
+    code: str,
+    slug: Annotated[str, Depends(_approval_slug)],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Measure:
+    measure, _ = approvals.approval_target(session=session, actor=user, code=code, slug=slug)
+    return measure
+
+
+Editor = Annotated[Measure, Depends(_editor)]
+Reporter = Annotated[Measure, Depends(_reporter)]
+Manager = Annotated[Measure, Depends(_manager)]
 
 
 @router.get(
-    "/measures",
-    response_model=list[MeasurePublic],
-    summary="Alle Maßnahmen",
-    responses={401: ERROR_RESPONSES[401]},
+    "/measures", response_model=list[MeasurePublic], summary="Alle Maßnahmen", responses=responses()
 )
 def list_measures(session: SessionDep, user: CurrentUser) -> list[MeasurePublic]:
-    return service.list_measures_public(session=session)
+    return queries.list_measures_public(session=session)
 
 
 @router.get(
     "/measures/{code}",
-    response_model=MeasurePublic,
+    response_model=MeasureDetailPublic,
     summary="Eine Maßnahme",
-    responses={401: ERROR_RESPONSES[401], 404: ERROR_RESPONSES[404]},
+    responses=responses(404),
 )
-def get_measure(code: str, session: SessionDep, user: CurrentUser) -> MeasurePublic:
-    return service.get_measure_public(session=session, code=code)
+def get_measure(code: str, session: SessionDep, user: CurrentUser) -> MeasureDetailPublic:
+    return queries.get_measure_public(session=session, code=code)
 
 
 @router.post(
     "/measures/{code}/status-reports",
-    response_model=MeasurePublic,
+    response_model=MeasureDetailPublic,
     status_code=201,
     summary="Statusbericht erfassen",
-    responses=ERROR_RESPONSES,
+    responses=responses(403, 404, 409, 422),
 )
 def post_status_report(
-    code: str, body: StatusReportCreate, session: SessionDep, user: CurrentUser
-) -> MeasurePublic:
-    create_status_report(
-        session=session,
-        actor=user,
-        code=code,
-        data=StatusReportInput(**body.model_dump()),
+    code: str, _measure: Reporter, body: StatusReportIn, session: SessionDep, user: CurrentUser
+) -> MeasureDetailPublic:
+    run_edit(
+        session,
+        lambda: create_status_report(session=session, actor=user, code=code, data=body),
     )
-    return service.get_measure_public(session=session, code=code)
+    return queries.get_measure_public(session=session, code=code)
+
+
+@router.post(
+    "/measures",
+    response_model=MeasureDetailPublic,
+    status_code=201,
+    summary="Maßnahme anlegen",
+    responses=responses(403, 422),
+)
+def create_measure(
+    _creator: Annotated[Principal, Depends(_creator)],
+    body: MeasureCreate,
+    session: SessionDep,
+    user: CurrentUser,
+) -> MeasureDetailPublic:
+    measure = run_edit(
+        session, lambda: measures.create_measure(session=session, actor=user, data=body)
+    )
+    return queries.get_measure_public(session=session, code=measure.code)
+
+
+@router.put(
+    "/measures/{code}",
+    response_model=MeasureDetailPublic,
+    summary="Stammdaten einer Maßnahme ändern",
+    responses=responses(403, 404, 409, 422),
+)
+def update_measure(
+    code: str, _measure: Editor, body: MeasureUpdate, session: SessionDep, user: CurrentUser
+) -> MeasureDetailPublic:
+    run_edit(
+        session, lambda: measures.update_measure(session=session, actor=user, code=code, data=body)
+    )
+    return queries.get_measure_public(session=session, code=code)
+
+
+def _set_archived(
+    session: Session, user: Principal, code: str, archived: bool, body: VersionOnly
+) -> MeasureDetailPublic:
+    run_edit(
+        session,
+        lambda: measures.set_archived(
+            session=session, actor=user, code=code, archived=archived, data=body
+        ),
+    )
+    return queries.get_measure_public(session=session, code=code)
+
+
+@router.post(
+    "/measures/{code}/archive",
+    response_model=MeasureDetailPublic,
+    summary="Maßnahme archivieren",
+    responses=responses(403, 404, 409, 422),
+)
+def archive_measure(
+    code: str, _measure: Manager, body: VersionOnly, session: SessionDep, user: CurrentUser
+) -> MeasureDetailPublic:
+    return _set_archived(session, user, code, True, body)
+
+
+@router.post(
+    "/measures/{code}/restore",
+    response_model=MeasureDetailPublic,
+    summary="Archivierte Maßnahme wiederherstellen",
+    responses=responses(403, 404, 409, 422),
+)
+def restore_measure(
+    code: str, _measure: Manager, body: VersionOnly, session: SessionDep, user: CurrentUser
+) -> MeasureDetailPublic:
+    return _set_archived(session, user, code, False, body)
+
+
+def _plan_public(code: str, plan: ProjectPlan) -> PlanPublic:
+    return PlanPublic(measure_code=code, summary=plan.summary, version=plan.version)
+
+
+@router.get(
+    "/measures/{code}/plan",
+    response_model=PlanPublic,
+    summary="Projektplan einer Maßnahme",
+    responses=responses(404),
+)
+def get_plan(code: str, session: SessionDep, user: CurrentUser) -> PlanPublic:
+    detail = queries.measure_detail(session=session, code=code)
+    if detail.plan is None:
+        return PlanPublic(measure_code=code, summary="", version=1)
+    return _plan_public(code, detail.plan)
+
+
+@router.put(
+    "/measures/{code}/plan",
+    response_model=PlanPublic,
+    summary="Beschreibung des Projektplans ändern",
+    responses=responses(403, 404, 409, 422),
+)
+def update_plan(
+    code: str, _measure: Editor, body: PlanUpdate, session: SessionDep, user: CurrentUser
+) -> PlanPublic:
+    plan = run_edit(
+        session, lambda: plans.update_plan(session=session, actor=user, code=code, data=body)
+    )
+    return _plan_public(code, plan)
+
+
+@router.get(
+    "/measures/{code}/milestones",
+    response_model=list[MilestonePublic],
+    summary="Meilensteine einer Maßnahme",
+    responses=responses(404),
+)
+def list_milestones(code: str, session: SessionDep, user: CurrentUser) -> list[MilestonePublic]:
+    detail = queries.measure_detail(session=session, code=code)
+    return [MilestonePublic.model_validate(view.milestone) for view in detail.milestones]
+
+
+def _milestone_public(milestone: Milestone) -> MilestonePublic:
+    return MilestonePublic.model_validate(milestone)
+
+
+@router.post(
+    "/measures/{code}/milestones",
+    response_model=MilestonePublic,
+    status_code=201,
+    summary="Meilenstein anlegen",
+    responses=responses(403, 404, 422),
+)
+def create_milestone(
+    code: str, _measure: Editor, body: MilestoneCreate, session: SessionDep, user: CurrentUser
+) -> MilestonePublic:
+    milestone = run_edit(
+        session, lambda: plans.create_milestone(session=session, actor=user, code=code, data=body)
+    )
+    return _milestone_public(milestone)
+
+
+@router.put(
+    "/measures/{code}/milestones/{milestone_id}",
+    response_model=MilestonePublic,
+    summary="Meilenstein ändern",
+    responses=responses(403, 404, 409, 422),
+)
+def update_milestone(
+    code: str,
+    milestone_id: RecordId,
+    _measure: Editor,
+    body: MilestoneUpdate,
+    session: SessionDep,
+    user: CurrentUser,
+) -> MilestonePublic:
+    milestone = run_edit(
+        session,
+        lambda: plans.update_milestone(
+            session=session, actor=user, code=code, milestone_id=milestone_id, data=body
+        ),
+    )
+    return _milestone_public(milestone)
+
+
+@router.post(
+    "/measures/{code}/milestones/{milestone_id}/archive",
+    response_model=MilestonePublic,
+    summary="Meilenstein archivieren",
+    responses=responses(403, 404, 409, 422),
+)
+def archive_milestone(
+    code: str,
+    milestone_id: RecordId,
+    _measure: Editor,
+    body: VersionOnly,
+    session: SessionDep,
+    user: CurrentUser,
+) -> MilestonePublic:
+    milestone = run_edit(
+        session,
+        lambda: plans.set_milestone_archived(
+            session=session,
+            actor=user,
+            code=code,
+            milestone_id=milestone_id,
+            archived=True,
+            data=body,
+        ),
+    )
+    return _milestone_public(milestone)
+
+
+def _approval_public(approval: Approval, session: Session) -> ApprovalPublic:
+    slug = slugs_by_id(session, [approval.municipality_id])[approval.municipality_id]
+    return ApprovalPublic(
+        id=int(approval.id or 0),
+        municipality=slug,
+        body=approval.body,
+        decided_on=approval.decided_on,
+        drucksache=approval.drucksache,
+        result=approval.result,
+        version=approval.version,
+    )
+
+
+@router.post(
+    "/measures/{code}/approvals",
+    response_model=ApprovalPublic,
+    status_code=201,
+    summary="Beschluss eines Gremiums erfassen",
+    description="Die Kommune steht im Feld `kommune`; erfassen darf ihre Hauptamtsleitung.",
+    responses=responses(403, 404, 422),
+)
+def record_approval(
+    code: str,
+    _measure: Annotated[Measure, Depends(_approver)],
+    body: ApprovalIn,
+    session: SessionDep,
+    user: CurrentUser,
+) -> ApprovalPublic:
+    approval = run_edit(
+        session,
+        lambda: approvals.record_approval(session=session, actor=user, code=code, data=body),
+    )
+    return _approval_public(approval, session)

@@ -1,15 +1,41 @@
-"""Read queries of the portfolio domain (all SQL of the domain's reads lives here)."""
+"""Read queries of the portfolio domain: every SQL statement of the domain's reads lives here.
+
+Strategy and action fields, measures by code, the measure page's facts in a fixed number of
+queries, paged status reports, and the API's projection of measures.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
+from app.core.errors import NotFound
+from app.core.inputs import is_measure_code
+from app.core.paging import page_in_range
+from app.core.timeutil import as_aware, today
 from app.municipalities.models import Municipality
-from app.portfolio.models import ActionField, Measure, Participation, StatusReport, Strategy
+from app.municipalities.queries import slugs_by_id
+from app.portfolio.models import (
+    ActionField,
+    Approval,
+    Measure,
+    Milestone,
+    Participation,
+    ProjectPlan,
+    StatusReport,
+    Strategy,
+)
+from app.portfolio.schemas import (
+    ActionFieldRef,
+    MeasureDetailPublic,
+    MeasurePublic,
+    StatusReportPublic,
+)
 
 # A measure whose status is final needs no more status reports and counts as inactive.
 FINAL_STATUSES = ("abgeschlossen", "verworfen")
@@ -38,6 +64,9 @@ def measures(session: Session, *, include_archived: bool = False) -> Sequence[Me
 
 
 def measure_by_code(session: Session, code: str) -> Measure | None:
+    """The measure with this code; None for unknown codes and for text that is no code at all."""
+    if not is_measure_code(code):
+        return None
     return session.exec(select(Measure).where(Measure.code == code)).first()
 
 
@@ -93,3 +122,239 @@ def latest_reports(session: Session, measure_ids: Sequence[int]) -> dict[int, St
 
 def action_fields_by_id(session: Session) -> dict[int, ActionField]:
     return {int(field.id): field for field in session.exec(select(ActionField)).all() if field.id}
+
+
+# The measure page shows the newest reports; all of them are on the measure's report pages.
+REPORTS_SHOWN = 10
+REPORTS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    municipality: Municipality
+    participation: Participation
+    is_lead: bool
+    approvals: list[Approval]
+
+    @property
+    def released(self) -> bool:
+        """A measure is released for a municipality once its body agreed."""
+        return any(a.result == "zugestimmt" for a in self.approvals)
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    milestone: Milestone
+
+    @property
+    def overdue(self) -> bool:
+        m = self.milestone
+        return m.done_on is None and m.due_on is not None and m.due_on < today()
+
+
+@dataclass
+class MeasureDetail:
+    measure: Measure
+    action_field: ActionField
+    lead: Municipality
+    participants: list[ParticipantView]
+    plan: ProjectPlan | None
+    milestones: list[MilestoneView]
+    reports: Sequence[StatusReport]
+    more_reports: bool = False  # older reports exist beyond ``reports``
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def latest_report(self) -> StatusReport | None:
+        return self.reports[0] if self.reports else None
+
+
+def measure_or_404(session: Session, code: str) -> Measure:
+    measure = measure_by_code(session, code)
+    if measure is None:
+        raise unknown_measure(code)
+    return measure
+
+
+def unknown_measure(code: str) -> NotFound:
+    shown = "".join(char for char in code[:40] if char.isprintable())
+    return NotFound(f"Die Maßnahme „{shown}“ gibt es nicht.")
+
+
+def participant_ids(session: Session, measure_id: int) -> list[int]:
+    """Ids of the municipalities taking part in a measure (the one participants query)."""
+    rows = session.execute(
+        select(col(Participation.municipality_id)).where(
+            col(Participation.measure_id) == measure_id
+        )
+    ).scalars()
+    return list(rows)
+
+
+def measure_detail(*, session: Session, code: str) -> MeasureDetail:
+    if not is_measure_code(code):
+        raise unknown_measure(code)
+    # The measure with its action field and lead in one round trip.
+    found = session.execute(
+        select(Measure, ActionField, Municipality)
+        .join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
+        .join(Municipality, col(Municipality.id) == col(Measure.lead_municipality_id))
+        .where(col(Measure.code) == code)
+    ).first()
+    if found is None:
+        raise unknown_measure(code)
+    measure, action_field, lead = found
+    assert measure.id is not None
+    rows = session.execute(
+        select(Participation, Municipality)
+        .join(Municipality, col(Municipality.id) == col(Participation.municipality_id))
+        .where(col(Participation.measure_id) == measure.id)
+        .order_by(col(Municipality.name))
+    ).all()
+    approvals = session.execute(
+        select(Approval)
+        .where(col(Approval.measure_id) == measure.id)
+        .order_by(col(Approval.decided_on), col(Approval.id))
+    ).scalars()
+    by_municipality: dict[int, list[Approval]] = {}
+    for approval in approvals:
+        by_municipality.setdefault(approval.municipality_id, []).append(approval)
+    participants = [
+        ParticipantView(
+            municipality=muni,
+            participation=part,
+            is_lead=muni.id == measure.lead_municipality_id,
+            approvals=by_municipality.get(int(muni.id or 0), []),
+        )
+        for part, muni in rows
+    ]
+    plan = session.execute(
+        select(ProjectPlan).where(col(ProjectPlan.measure_id) == measure.id)
+    ).scalar()
+    milestones: list[MilestoneView] = []
+    if plan is not None:
+        milestones = [
+            MilestoneView(m)
+            for m in session.execute(
+                select(Milestone)
+                .where(col(Milestone.plan_id) == plan.id, col(Milestone.archived).is_(False))
+                .order_by(col(Milestone.due_on), col(Milestone.position), col(Milestone.id))
+            ).scalars()
+        ]
+    reports = list(
+        session.execute(_reports_newest_first(measure.id).limit(REPORTS_SHOWN + 1)).scalars()
+    )
+    return MeasureDetail(
+        measure=measure,
+        action_field=action_field,
+        lead=lead,
+        participants=participants,
+        plan=plan,
+        milestones=milestones,
+        reports=reports[:REPORTS_SHOWN],
+        more_reports=len(reports) > REPORTS_SHOWN,
+    )
+
+
+def _reports_newest_first(measure_id: int) -> Select[Any]:
+    return (
+        select(StatusReport)
+        .where(col(StatusReport.measure_id) == measure_id)
+        .order_by(col(StatusReport.reported_at).desc(), col(StatusReport.id).desc())
+    )
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    measure: Measure
+    reports: list[StatusReport]
+    total: int
+    page: int
+    pages: int
+
+
+def report_page(*, session: Session, code: str, page: int) -> ReportPage:
+    """One page of a measure's status reports, newest first."""
+    measure = measure_or_404(session, code)
+    assert measure.id is not None
+    total = int(
+        session.execute(
+            select(func.count())
+            .select_from(StatusReport)
+            .where(col(StatusReport.measure_id) == measure.id)
+        ).scalar_one()
+    )
+    page, pages = page_in_range(page, total, REPORTS_PAGE_SIZE)
+    reports = session.execute(
+        _reports_newest_first(measure.id)
+        .offset((page - 1) * REPORTS_PAGE_SIZE)
+        .limit(REPORTS_PAGE_SIZE)
+    ).scalars()
+    return ReportPage(measure=measure, reports=list(reports), total=total, page=page, pages=pages)
+
+
+def _report_public(report: StatusReport | None) -> StatusReportPublic | None:
+    if report is None or report.id is None:
+        return None
+    return StatusReportPublic(
+        id=report.id,
+        reported_at=as_aware(report.reported_at),
+        status=report.status,
+        progress=report.progress,
+        traffic_light=report.traffic_light,
+        summary=report.summary,
+        next_steps=report.next_steps,
+        author=report.author_name,
+    )
+
+
+def _public(measures: Sequence[Measure], session: Session) -> list[MeasurePublic]:
+    """The API's view of measures in a fixed number of queries, however many there are."""
+    ids = [int(m.id) for m in measures if m.id is not None]
+    fields = action_fields_by_id(session)
+    leads = sorted({m.lead_municipality_id for m in measures})
+    # A few measures (one API resource): only their leads' slugs, not all municipalities'.
+    slugs = slugs_by_id(session, leads if len(leads) <= 50 else None)
+    participants = participant_slugs(session, ids)
+    reports = latest_reports(session, ids)
+    result = []
+    for measure in measures:
+        field = fields[measure.action_field_id]
+        result.append(
+            MeasurePublic(
+                code=measure.code,
+                title=measure.title,
+                action_field=ActionFieldRef(code=field.code, title=field.title),
+                priority=measure.priority,
+                status=measure.status,
+                progress=measure.progress,
+                traffic_light=measure.traffic_light,
+                lead=slugs[measure.lead_municipality_id],
+                participants=participants.get(int(measure.id or 0), []),
+                example=measure.example,
+                archived=measure.archived,
+                version=measure.version,
+                latest_status_report=_report_public(reports.get(int(measure.id or 0))),
+            )
+        )
+    return result
+
+
+def list_measures_public(*, session: Session) -> list[MeasurePublic]:
+    return _public(measures(session), session)
+
+
+def get_measure_public(*, session: Session, code: str) -> MeasureDetailPublic:
+    """One measure with its master data (404 for an unknown code)."""
+    measure = measure_or_404(session, code)
+    summary = _public([measure], session)[0]
+    return MeasureDetailPublic(
+        **summary.model_dump(),
+        goal=measure.goal,
+        expected_effect=measure.expected_effect,
+        responsible=measure.responsible,
+        planned_start=measure.planned_start,
+        planned_end=measure.planned_end,
+        actual_start=measure.actual_start,
+        actual_end=measure.actual_end,
+    )

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.core.timeutil import as_aware, today, utcnow
 from app.finance.models import BudgetLine, Drawdown, Grant
-from app.finance.service import default_year
+from app.finance.queries.budget import default_year
 from app.municipalities.models import Municipality
 from app.portfolio.models import (
     Approval,

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.core.enums import Role
 from app.finance.ledger import compute_shares, funding_by_grant
 from app.finance.models import BudgetLine, Grant, HaushaltMapping
-from app.finance.service import budget_report
+from app.finance.queries.budget import budget_report
 from tests.integration.finance_data import World, build_world, principal
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.core.enums import Role
-from app.finance.funding import grant_overviews
-from app.finance.measure_view import measure_budget_summary
 from app.finance.models import BudgetLine, Drawdown, Grant, HaushaltMapping, ProofOfUse
+from app.finance.queries.funding import grant_overviews
+from app.finance.queries.measure_budget import measure_budget_summary
 from app.portfolio.models import Participation
 from tests.integration.finance_data import World, build_world, principal
 

@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.municipalities.models import Municipality
 from app.pages.measure_page.routes import HISTORY_SHOWN
-from app.portfolio.detail import REPORTS_PAGE_SIZE, REPORTS_SHOWN
 from app.portfolio.models import Measure, Participation, StatusReport
+from app.portfolio.queries import REPORTS_PAGE_SIZE, REPORTS_SHOWN
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
 from sqlmodel import Session, col
 
-from app.finance.queries import in_year
+from app.finance.queries.lookups import in_year
 from app.portfolio.models import (
     ActionField,
     Approval,

@@ -20,7 +20,7 @@ from app.core import generation
 from app.core.deps import SessionDep
 from app.core.timeutil import today, utcnow
 from app.core.web import is_htmx_partial, render, templates
-from app.finance import queries as finance_queries
+from app.finance.queries import lookups as finance_queries
 from app.pages.dashboard import charts, service
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.service import Filters

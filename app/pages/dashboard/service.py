@@ -21,10 +21,10 @@ from app.core.enums import BudgetKind, MeasureStatus
 from app.core.errors import ValidationFailed
 from app.core.formatting import german_sort_key
 from app.core.timeutil import today, utcnow
-from app.finance import ledger
-from app.finance import queries as finance_queries
-from app.finance.funding import GrantOverview, grant_overviews
-from app.finance.service import Totals, default_year, plan_years
+from app.finance.queries import lookups as finance_queries
+from app.finance.queries import shares as ledger
+from app.finance.queries.budget import Totals, default_year, plan_years
+from app.finance.queries.funding import GrantOverview, grant_overviews
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 from app.pages.dashboard import queries

@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from app.core.paging import page_in_range
 from app.core.timeutil import as_aware, today, utcnow
-from app.finance.queries import in_year
+from app.finance.queries.lookups import in_year
 from app.municipalities.models import Municipality
 from app.pages.measure_list.filters import PAGE_SIZE, MeasureFilter
 from app.portfolio.models import (

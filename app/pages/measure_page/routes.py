@@ -6,18 +6,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_edit_measure, can_record_approval
 from app.audit.queries import measure_history, measure_history_page
 from app.core.deps import SessionDep
 from app.core.enums import MeasureStatus, TrafficLight
-from app.core.errors import StaleVersion, ValidationFailed
-from app.core.web import is_htmx_partial, render
-from app.finance.measure_view import measure_budget_summary
-from app.portfolio.detail import MeasureDetail, measure_detail, measure_or_404, report_page
-from app.portfolio.status_reports import StatusReportInput, create_status_report
+from app.core.forms import FormDep, submit
+from app.core.web import is_htmx_partial, redirect_with_notice, render
+from app.finance.queries.measure_budget import measure_budget_summary
+from app.portfolio.queries import MeasureDetail, measure_detail, measure_or_404, report_page
+from app.portfolio.schemas import StatusReportIn
+from app.portfolio.service.access import REPORTER_MESSAGE, editable_measure
+from app.portfolio.service.status_reports import create_status_report
 
 router = APIRouter(include_in_schema=False)
 
@@ -96,38 +98,14 @@ def measure_changes(
     return render(request, "portfolio/history.html", {"result": result, "m": measure})
 
 
-@router.post("/massnahmen/{code}/statusbericht", response_model=None)
-async def post_status_report(
-    code: str, request: Request, session: SessionDep, user: CurrentUser
-) -> Response:
-    form = await request.form()
-    values = {
-        key: str(form.get(key, ""))
-        for key in (
-            "status",
-            "progress",
-            "traffic_light",
-            "summary",
-            "next_steps",
-            "expected_version",
-        )
-    }
-    data = StatusReportInput(**values)
-    status_code = 200
-    extra: dict[str, Any] = {}
-    try:
-        create_status_report(session=session, actor=user, code=code, data=data)
-    except ValidationFailed as exc:
-        status_code = 422
-        extra = {"form_values": values, "form_errors": exc.errors}
-    except StaleVersion as exc:
-        status_code = 409
-        kept = dict(values, expected_version=str(exc.current_version))
-        extra = {"form_values": kept, "conflict": exc.current, "conflict_message": exc.message}
-    if status_code == 200 and not is_htmx_partial(request):
-        return RedirectResponse(f"/massnahmen/{code}#statusbereich", status_code=303)
-    if status_code == 200:
-        extra = {"notice": "Der Statusbericht wurde gespeichert."}
+def _status_panel(
+    request: Request,
+    session: SessionDep,
+    user: Principal,
+    code: str,
+    status_code: int,
+    extra: dict[str, Any],
+) -> HTMLResponse:
     detail = measure_detail(session=session, code=code)
     if is_htmx_partial(request):
         # htmx swaps in the status panel only: no need for the budget or the change history.
@@ -136,4 +114,26 @@ async def post_status_report(
         context = _page_context(session, detail, user) | extra
     return render(
         request, "portfolio/detail.html", context, block="status_panel", status_code=status_code
+    )
+
+
+def _report_saved(request: Request, session: SessionDep, user: Principal, code: str) -> Response:
+    notice = "Der Statusbericht wurde gespeichert."
+    if not is_htmx_partial(request):
+        return redirect_with_notice(request, f"/massnahmen/{code}#statusbereich", notice)
+    return _status_panel(request, session, user, code, 200, {"notice": notice})
+
+
+@router.post("/massnahmen/{code}/statusbericht", response_model=None)
+def post_status_report(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    editable_measure(session=session, actor=user, code=code, message=REPORTER_MESSAGE)
+    return submit(
+        session=session,
+        schema=StatusReportIn,
+        form=form,
+        apply=lambda data: create_status_report(session=session, actor=user, code=code, data=data),
+        success=lambda _report: _report_saved(request, session, user, code),
+        failure=lambda status, extra: _status_panel(request, session, user, code, status, extra),
     )

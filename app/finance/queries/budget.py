@@ -16,8 +16,8 @@ from app.accounts.permissions import Principal, can_read, require
 from app.core.enums import BudgetKind
 from app.core.errors import ValidationFailed
 from app.core.timeutil import today
-from app.finance import queries
-from app.finance.ledger import Share, compute_shares
+from app.finance.queries import lookups as queries
+from app.finance.queries.shares import Share, compute_shares
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 

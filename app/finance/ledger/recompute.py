@@ -1,4 +1,4 @@
-"""The ledger: every municipality's share of every budget line, computed one way for all views.
+"""The ledger's recomputation: every municipality's share of every budget line, one way for all.
 
 The shares are derived data kept in four tables: ``budget_share``, their sums per municipality,
 year and kind in ``budget_total``, ``grant_funding`` and ``ledger_issue``. They are recomputed
@@ -12,11 +12,6 @@ exports read the same figures and can sum them in SQL.
   the measure-year's lines and municipalities by :func:`app.finance.allocation.split_funding`.
 * A measure whose key cannot be applied (no participants, custom shares not 100 %) is recorded
   in ``ledger_issue`` and its lines are left out of the shares rather than shared wrongly.
-
-What makes a measure's shares stale: its budget lines, participants, cost key or code, the
-population of a participant, and any grant or grant coverage (funding of one grant depends on the
-others', so a change to a covered measure recomputes the funding plan and every measure whose
-funding moved).
 """
 
 from __future__ import annotations
@@ -24,17 +19,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, inspect, text
+from sqlalchemy import delete, func, insert, inspect, text
 from sqlalchemy import select as select_columns
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.core import generation
 from app.core.errors import ValidationFailed
-from app.finance import queries
 from app.finance.allocation import (
     GrantTerms,
     MeasureYearCost,
@@ -47,11 +39,11 @@ from app.finance.models import (
     BudgetLine,
     BudgetShare,
     BudgetTotal,
-    Grant,
     GrantFunding,
     GrantMeasure,
     LedgerIssue,
 )
+from app.finance.queries import lookups as queries
 from app.portfolio.models import Participation
 
 STALE_KEY = "ledger_stale"
@@ -60,35 +52,8 @@ LEDGER_LOCK_KEY = 4_210_001
 CHUNK = 500
 
 
-@dataclass(frozen=True)
-class Share:
-    """One municipality's share of one budget line."""
-
-    municipality_id: int
-    line_id: int
-    measure_id: int
-    year: int
-    category: str
-    kind: str
-    gross_cents: int
-    approved_cents: int | None
-    actual_cents: int | None
-    funding_cents: int
-
-    @property
-    def net_cents(self) -> int:
-        return self.gross_cents - self.funding_cents
-
-
 @dataclass
-class Ledger:
-    shares: list[Share] = field(default_factory=list)
-    # measure id → German explanation why its costs could not be shared
-    issues: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Stale:
+class Stale:
     measures: set[int] = field(default_factory=set)
     municipalities: set[int] = field(default_factory=set)
     grants: bool = False
@@ -96,106 +61,9 @@ class _Stale:
     retotal: set[int] = field(default_factory=set)
 
 
-# --- Tracking what a unit of work touched -------------------------------------------------------
-
-
-def _changed(obj: Any, *names: str) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
-def _before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
-    """A deleted budget line takes its shares with it (ON DELETE CASCADE); note whose totals they
-    were part of while they can still be read."""
-    line_ids = [
-        int(obj.id)
-        for obj in session.deleted
-        if getattr(obj, "__tablename__", "") == "budget_line" and obj.id is not None
-    ]
-    if not line_ids:
-        return
-    with session.no_autoflush:
-        owners = session.execute(
-            select_columns(col(BudgetShare.municipality_id))
-            .where(col(BudgetShare.line_id).in_(line_ids))
-            .distinct()
-        ).scalars()
-        stale: _Stale = session.info.setdefault(STALE_KEY, _Stale())
-        stale.retotal.update(int(mid) for mid in owners)
-
-
-def _after_flush(session: OrmSession, _context: Any) -> None:
-    stale: _Stale | None = session.info.get(STALE_KEY)
-    for obj in chain(session.new, session.dirty, session.deleted):
-        table = getattr(obj, "__tablename__", "")
-        if table not in _WATCHED:
-            continue
-        is_new_or_deleted = obj in session.new or obj in session.deleted
-        if stale is None:
-            stale = session.info.setdefault(STALE_KEY, _Stale())
-        if table in ("budget_line", "participation"):
-            if is_new_or_deleted or _changed(obj, *_WATCHED[table]):
-                stale.measures.add(int(obj.measure_id))
-                stale.measures.update(
-                    int(v) for v in inspect(obj).attrs["measure_id"].history.deleted if v
-                )
-        elif table == "measure":
-            if not is_new_or_deleted and _changed(obj, "cost_key", "code"):
-                stale.measures.add(int(obj.id))
-                stale.grants = stale.grants or _changed(obj, "code")
-        elif table == "municipality":
-            if not is_new_or_deleted and _changed(obj, "population"):
-                stale.municipalities.add(int(obj.id))
-        elif is_new_or_deleted or _changed(obj, *_WATCHED[table]):  # grants and their coverage
-            stale.grants = True
-            if table == "grant_measure":
-                stale.measures.add(int(obj.measure_id))
-
-
-# Tables whose changes make shares stale, with the columns that matter.
-_WATCHED: dict[str, tuple[str, ...]] = {
-    "budget_line": (
-        *("measure_id", "year", "category", "kind"),
-        *("planned_cents", "approved_cents", "actual_cents"),
-    ),
-    "participation": ("measure_id", "municipality_id", "share_bp"),
-    "measure": ("cost_key", "code"),
-    "municipality": ("population",),
-    "grant_award": (
-        *("notice_date", "period_start", "period_end"),
-        *("eligible_cents", "rate_bp", "max_cents"),
-    ),
-    "grant_measure": ("grant_id", "measure_id"),
-}
-
-
-def _before_commit(session: OrmSession) -> None:
-    if session.info.get(STALE_KEY) is not None or session.new or session.dirty or session.deleted:
-        refresh(session)  # type: ignore[arg-type]
-
-
-_installed = False
-
-
-def install() -> None:
-    """Register the listeners once for every ORM session of the process."""
-    global _installed
-    if not _installed:
-        event.listen(OrmSession, "before_flush", _before_flush)
-        event.listen(OrmSession, "after_flush", _after_flush)
-        event.listen(OrmSession, "before_commit", _before_commit)
-        _installed = True
-
-
-# --- Recomputing ------------------------------------------------------------------------------
-
-
-def refresh(session: Session) -> None:
-    """Bring the stored shares up to date with what this unit of work changed."""
-    session.flush()
-    stale: _Stale | None = session.info.pop(STALE_KEY, None)
-    if stale is None:
-        return
+def update(session: Session, stale: Stale) -> None:
+    """Recompute the shares of the measures ``stale`` names (and every measure whose funding
+    moved with them)."""
     _serialise(session)
     ids = set(stale.measures)
     if stale.municipalities:
@@ -455,146 +323,3 @@ def _compute(
                     }
                 )
     return rows, issues
-
-
-# --- Reading ----------------------------------------------------------------------------------
-
-
-def compute_shares(
-    session: Session,
-    *,
-    measure_ids: Sequence[int] | None = None,
-    years: Sequence[int] | None = None,
-    municipality_id: int | None = None,
-) -> Ledger:
-    """Stored shares of the given measures, years and municipality (all when ``None``).
-
-    ``issues`` names the measures among them whose costs could not be shared.
-    """
-    refresh(session)
-    query = select_columns(
-        col(BudgetShare.municipality_id),
-        col(BudgetShare.line_id),
-        col(BudgetShare.measure_id),
-        col(BudgetShare.year),
-        col(BudgetShare.category),
-        col(BudgetShare.kind),
-        col(BudgetShare.gross_cents),
-        col(BudgetShare.approved_cents),
-        col(BudgetShare.actual_cents),
-        col(BudgetShare.funding_cents),
-    ).order_by(
-        col(BudgetShare.measure_id),
-        col(BudgetShare.year),
-        col(BudgetShare.kind),
-        col(BudgetShare.category),
-        col(BudgetShare.municipality_id),
-    )
-    issue_query = select(LedgerIssue.measure_id, LedgerIssue.message)
-    if measure_ids is not None:
-        query = query.where(col(BudgetShare.measure_id).in_(measure_ids))
-        issue_query = issue_query.where(col(LedgerIssue.measure_id).in_(measure_ids))
-    if years is not None:
-        query = query.where(col(BudgetShare.year).in_(years))
-        issue_query = issue_query.where(
-            col(LedgerIssue.measure_id).in_(
-                select(BudgetLine.measure_id).where(col(BudgetLine.year).in_(years))
-            )
-        )
-    if municipality_id is not None:
-        query = query.where(col(BudgetShare.municipality_id) == municipality_id)
-        issue_query = issue_query.where(
-            col(LedgerIssue.measure_id).in_(
-                select(Participation.measure_id).where(
-                    Participation.municipality_id == municipality_id
-                )
-            )
-        )
-    ledger = Ledger(issues=dict(session.exec(issue_query).all()))
-    ledger.shares = [Share(*row) for row in session.execute(query)]
-    return ledger
-
-
-def funding_by_grant(session: Session) -> dict[int, int]:
-    """Planned funding each grant contributes (for the grant overview)."""
-    refresh(session)
-    rows = session.exec(
-        select(GrantFunding.grant_id, func.sum(GrantFunding.cents)).group_by(
-            col(GrantFunding.grant_id)
-        )
-    ).all()
-    result = {int(grant_id or 0): 0 for grant_id in session.exec(select(Grant.id)).all()}
-    result.update({grant_id: int(total or 0) for grant_id, total in rows})
-    return result
-
-
-@dataclass(frozen=True)
-class SummedShares:
-    """Sums of stored shares for one year and budget kind."""
-
-    year: int
-    kind: str
-    gross_cents: int
-    funding_cents: int
-    approved_cents: int
-    actual_cents: int
-
-
-def sums_by_year_and_kind(
-    session: Session, *, municipality_id: int | None = None, measures: Any = None
-) -> list[SummedShares]:
-    """Shares summed by the database per year and kind, for one municipality or all.
-
-    ``measures`` optionally narrows them to a subquery of measure ids.
-    """
-    refresh(session)
-    if measures is None:
-        return _summed_totals(session, municipality_id)
-    query = select_columns(
-        col(BudgetShare.year),
-        col(BudgetShare.kind),
-        func.sum(BudgetShare.gross_cents),
-        func.sum(BudgetShare.funding_cents),
-        func.sum(BudgetShare.approved_cents),
-        func.sum(BudgetShare.actual_cents),
-    ).group_by(col(BudgetShare.year), col(BudgetShare.kind))
-    if municipality_id is not None:
-        query = query.where(col(BudgetShare.municipality_id) == municipality_id)
-    if measures is not None:
-        query = query.where(col(BudgetShare.measure_id).in_(measures))
-    return [
-        SummedShares(year, kind, int(g or 0), int(f or 0), int(a or 0), int(i or 0))
-        for year, kind, g, f, a, i in session.execute(query).all()
-    ]
-
-
-def _summed_totals(session: Session, municipality_id: int | None) -> list[SummedShares]:
-    query = select_columns(
-        col(BudgetTotal.year),
-        col(BudgetTotal.kind),
-        func.sum(BudgetTotal.gross_cents),
-        func.sum(BudgetTotal.funding_cents),
-        func.sum(BudgetTotal.approved_cents),
-        func.sum(BudgetTotal.actual_cents),
-    ).group_by(col(BudgetTotal.year), col(BudgetTotal.kind))
-    if municipality_id is not None:
-        query = query.where(col(BudgetTotal.municipality_id) == municipality_id)
-    return [
-        SummedShares(year, kind, int(g or 0), int(f or 0), int(a or 0), int(i or 0))
-        for year, kind, g, f, a, i in session.execute(query).all()
-    ]
-
-
-def issues(session: Session, *, municipality_id: int | None = None) -> dict[int, str]:
-    """Measures (of a municipality, or all) whose costs could not be shared, with the reason."""
-    refresh(session)
-    query = select(LedgerIssue.measure_id, LedgerIssue.message)
-    if municipality_id is not None:
-        query = query.where(
-            col(LedgerIssue.measure_id).in_(
-                select(Participation.measure_id).where(
-                    Participation.municipality_id == municipality_id
-                )
-            )
-        )
-    return dict(session.exec(query).all())

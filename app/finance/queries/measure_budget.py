@@ -19,11 +19,11 @@ from app.accounts.permissions import (
 )
 from app.core.enums import BudgetKind, CostCategory
 from app.core.errors import ValidationFailed
-from app.finance import queries
 from app.finance.allocation import FULL_SHARE_BP, key_weights, split_largest_remainder
-from app.finance.funding import FundingWarning, warnings_for_measure
-from app.finance.ledger import compute_shares
 from app.finance.models import BudgetLine
+from app.finance.queries import lookups as queries
+from app.finance.queries.funding import FundingWarning, warnings_for_measure
+from app.finance.queries.shares import compute_shares
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure

@@ -1,17 +1,19 @@
-"""JSON API of the finance domain: ``GET /api/v1/budget``."""
+"""JSON API of the finance domain: ``GET /api/v1/budget``, the municipalities' shares."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.accounts.deps import CurrentUser
+from app.core.api import API_PREFIX, responses
 from app.core.deps import SessionDep
-from app.finance import service
+from app.core.inputs import MAX_YEAR, MIN_YEAR
+from app.finance.queries import budget as service
 
-router = APIRouter(prefix="/api/v1", tags=["Haushalt"])
+router = APIRouter(prefix=API_PREFIX, tags=["Haushalt"])
 
 
 class AmountTotals(BaseModel):
@@ -106,12 +108,6 @@ def budget_public(report: service.BudgetReport) -> BudgetPublic:
     )
 
 
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Nicht angemeldet"},
-    422: {"description": "Unbekannte Kommune oder unplausibles Haushaltsjahr"},
-}
-
-
 @router.get(
     "/budget",
     response_model=BudgetPublic,
@@ -120,13 +116,21 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "Anteil jeder Kommune an jeder Budgetposition (Brutto, Förderung, Netto; investiv und "
         "konsumtiv), in Cent. Ohne Filter alle Kommunen und Jahre."
     ),
-    responses=RESPONSES,
+    responses=responses(422),
 )
 def get_budget(
     session: SessionDep,
     user: CurrentUser,
-    municipality: Annotated[str | None, Query(description="Slug, z. B. oberzent")] = None,
-    year: Annotated[int | None, Query(description="Haushaltsjahr, z. B. 2025")] = None,
+    municipality: Annotated[
+        str | None, Query(description="Slug, z. B. oberzent", max_length=40)
+    ] = None,
+    year: Annotated[
+        int | None,
+        Query(
+            description="Haushaltsjahr, z. B. 2025",
+            json_schema_extra={"minimum": MIN_YEAR, "maximum": MAX_YEAR},
+        ),
+    ] = None,
 ) -> BudgetPublic:
     report = service.budget_report(
         session=session, actor=user, municipality=municipality, year=year

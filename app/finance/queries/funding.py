@@ -5,7 +5,6 @@ Warnings:
 * the funding period ends within 90 days (or has ended) while planned funding is not yet drawn;
 * a proof of use (Verwendungsnachweis) is due within 30 days or overdue and not yet submitted.
 
-A drawdown that would take the sum drawn above the grant's maximum is refused.
 """
 
 from __future__ import annotations
@@ -15,13 +14,12 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.accounts.permissions import Principal, can_manage_funding, can_read, require
-from app.core.errors import NotFound, ValidationFailed
+from app.accounts.permissions import Principal, can_read, require
 from app.core.formatting import fmt_date, fmt_money
 from app.core.timeutil import today
-from app.finance import queries
-from app.finance.ledger import funding_by_grant
 from app.finance.models import Drawdown, FundingProgramme, Grant, ProofOfUse
+from app.finance.queries import lookups as queries
+from app.finance.queries.shares import funding_by_grant
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure
@@ -169,42 +167,3 @@ def warnings_for_measure(
         if any(m.id == measure_id for m in overview.measures)
         for warning in overview.warnings
     ]
-
-
-def record_drawdown(
-    *,
-    session: Session,
-    actor: Principal | None,
-    grant_id: int,
-    requested_on: date,
-    amount_cents: int,
-    received_on: date | None = None,
-) -> Drawdown:
-    """Record a Mittelabruf; refused when the sum drawn would exceed the grant's maximum."""
-    require(can_manage_funding(actor))
-    grant = queries.grant_by_id(session, grant_id)
-    if grant is None:
-        raise NotFound("Diese Zuwendung gibt es nicht.")
-    errors: dict[str, str] = {}
-    if amount_cents <= 0:
-        errors["amount"] = "Der Abrufbetrag muss größer als 0 sein."
-    already = queries.drawn_by_grant(session).get(grant_id, 0)
-    if amount_cents > 0 and already + amount_cents > grant.max_cents:
-        errors["amount"] = (
-            "Der Abruf übersteigt die Zuwendung: bewilligt höchstens "
-            f"{fmt_money(grant.max_cents)}, bereits abgerufen {fmt_money(already)}, noch abrufbar "
-            f"{fmt_money(max(grant.max_cents - already, 0))}."
-        )
-    if received_on is not None and received_on < requested_on:
-        errors["received_on"] = "Der Geldeingang kann nicht vor dem Abruf liegen."
-    if errors:
-        raise ValidationFailed(errors)
-    drawdown = Drawdown(
-        grant_id=grant_id,
-        requested_on=requested_on,
-        amount_cents=amount_cents,
-        received_on=received_on,
-    )
-    session.add(drawdown)
-    session.flush()
-    return drawdown

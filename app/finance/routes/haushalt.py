@@ -1,22 +1,28 @@
-"""HTML pages of the finance domain: /haushalt with its exports, /foerderung."""
+"""The Haushalt page with its exports, and the municipality's Produkt/Sachkonto mapping."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.accounts.deps import CurrentUser
-from app.accounts.permissions import Principal, can_edit_haushalt_mapping, can_manage_funding
+from app.accounts.permissions import Principal, can_edit_haushalt_mapping
 from app.core.deps import SessionDep
-from app.core.enums import Role
+from app.core.enums import BudgetKind, CostCategory, Role
 from app.core.errors import ValidationFailed
-from app.core.formatting import MoneyFormatError, parse_money
+from app.core.forms import FormDep, submit
+from app.core.inputs import parse_int
 from app.core.timeutil import today
-from app.core.web import render
-from app.finance import exports, funding, queries, service
+from app.core.web import redirect_with_notice, render
+from app.finance import exports
+from app.finance.queries import budget as service
+from app.finance.queries import lookups as queries
+from app.finance.schemas import HaushaltIn
+from app.finance.service import haushalt as haushalt_service
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 
@@ -24,11 +30,13 @@ router = APIRouter(include_in_schema=False)
 
 
 def _parse_year(text: str | None) -> int | None:
+    """The year a query names (``[0-9]+`` in ASCII); anything else is a German 422."""
     if text is None or not text.strip():
         return None
-    if not text.strip().isdigit():
+    year = parse_int(text)
+    if year is None or year < 0:
         raise ValidationFailed({"year": "Bitte ein Haushaltsjahr wie 2025 angeben."})
-    return int(text.strip())
+    return year
 
 
 def _default_municipality(session: SessionDep, user: Principal) -> Municipality | None:
@@ -186,90 +194,132 @@ def export_multi_year(
     )
 
 
-def _foerderung_page(
+def _mapping_page(
     request: Request,
-    session: SessionDep,
-    user: Principal,
+    session: Session,
+    municipality: Municipality,
     *,
-    form_grant_id: int | None = None,
-    form_errors: dict[str, str] | None = None,
-    form_values: dict[str, str] | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    overviews = funding.grant_overviews(session=session, actor=user)
+    municipality_id = int(municipality.id or 0)
+    extra = extra or {}
+    posted: dict[str, Any] = extra.get("form_values") or {}
+    current = queries.mappings(session, municipality_id)
+    rows = []
+    for category in CostCategory:
+        for kind in BudgetKind:
+            existing = current.get((category.value, kind.value))
+            key = f"{category.value}_{kind.value}"
+            rows.append(
+                {
+                    "category": category.value,
+                    "kind": kind.value,
+                    "produkt": posted.get(f"produkt_{key}", existing.produkt if existing else ""),
+                    "sachkonto": posted.get(
+                        f"sachkonto_{key}", existing.sachkonto if existing else ""
+                    ),
+                    "version": existing.version if existing else None,
+                }
+            )
+    numbers = queries.investment_numbers(session, municipality_id)
+    measures = sorted(
+        queries.measures_by_id(
+            session, queries.measure_ids_of_municipality(session, municipality_id)
+        ).values(),
+        key=lambda m: m.code,
+    )
     return render(
         request,
-        "finance/foerderung.html",
+        "finance/mapping_form.html",
         {
-            "overviews": overviews,
-            "warnings": [(o, w) for o in overviews for w in o.warnings],
-            "today": today(),
-            "can_manage": can_manage_funding(user),
-            "period_days": funding.PERIOD_WARNING_DAYS,
-            "proof_days": funding.PROOF_WARNING_DAYS,
-            "form_grant_id": form_grant_id,
-            "form_errors": form_errors or {},
-            "form_values": form_values or {},
+            "municipality": municipality,
+            "rows": rows,
+            "measures": [
+                (m, posted.get(f"inv_{m.id}", numbers.get(int(m.id or 0), ""))) for m in measures
+            ],
+            "errors": extra.get("form_errors") or {},
+            "conflict_message": extra.get("conflict_message", ""),
         },
         status_code=status_code,
     )
 
 
-@router.get("/foerderung", response_class=HTMLResponse)
-def foerderung(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    return _foerderung_page(request, session, user)
+@router.get("/haushalt/zuordnung", response_class=HTMLResponse)
+def mapping(
+    request: Request, session: SessionDep, user: CurrentUser, kommune: str = ""
+) -> HTMLResponse:
+    municipality = haushalt_service.haushalt_municipality(session=session, actor=user, slug=kommune)
+    return _mapping_page(request, session, municipality)
 
 
-def _parse_date(text: str, field: str, errors: dict[str, str]) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        errors[field] = "Bitte ein Datum wie 24.11.2026 wählen."
-        return None
+def haushalt_form_data(
+    session: Session, municipality: Municipality, form: FormData
+) -> dict[str, Any]:
+    """The mapping form's fields (``produkt_<category>_<kind>``, ``inv_<measure id>``) as the
+    structure of :class:`HaushaltIn`."""
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    codes = {
+        str(m.id): m.code
+        for m in queries.measures_by_id(
+            session, queries.measure_ids_of_municipality(session, int(municipality.id or 0))
+        ).values()
+    }
+    return {
+        "mappings": [
+            {
+                "category": category.value,
+                "kind": kind.value,
+                "produkt": fields.get(f"produkt_{category.value}_{kind.value}", ""),
+                "sachkonto": fields.get(f"sachkonto_{category.value}_{kind.value}", ""),
+                "expected_version": fields.get(f"version_{category.value}_{kind.value}", ""),
+            }
+            for category in CostCategory
+            for kind in BudgetKind
+        ],
+        "investment_numbers": {
+            codes.get(key[4:], key[4:]): value
+            for key, value in fields.items()
+            if key.startswith("inv_")
+        },
+    }
 
 
-@router.post("/foerderung/{grant_id}/abrufe", response_model=None)
-def create_drawdown(
-    request: Request,
-    grant_id: int,
-    session: SessionDep,
-    user: CurrentUser,
-    requested_on: Annotated[str, Form()] = "",
-    amount: Annotated[str, Form()] = "",
-    received_on: Annotated[str, Form()] = "",
-) -> Response:
-    values = {"requested_on": requested_on, "amount": amount, "received_on": received_on}
+def _mapping_errors(extra: dict[str, Any]) -> dict[str, Any]:
+    """Errors of ``mappings.<n>.<field>`` shown at their row (``<category>_<kind>``)."""
+    rows = [f"{c.value}_{k.value}" for c in CostCategory for k in BudgetKind]
     errors: dict[str, str] = {}
-    requested = _parse_date(requested_on, "requested_on", errors)
-    if requested is None and "requested_on" not in errors:
-        errors["requested_on"] = "Bitte das Datum des Abrufs angeben."
-    received = _parse_date(received_on, "received_on", errors)
-    cents = 0
-    try:
-        cents = parse_money(amount)
-    except MoneyFormatError as exc:
-        errors["amount"] = str(exc)
-    try:
-        if errors or requested is None:
-            raise ValidationFailed(errors)
-        funding.record_drawdown(
-            session=session,
-            actor=user,
-            grant_id=grant_id,
-            requested_on=requested,
-            amount_cents=cents,
-            received_on=received,
-        )
-    except ValidationFailed as exc:
-        return _foerderung_page(
+    for key, text in (extra.get("form_errors") or {}).items():
+        parts = key.split(".")
+        if parts[0] == "mappings" and len(parts) > 1 and parts[1].isdecimal():
+            index = int(parts[1])
+            errors.setdefault(rows[index] if index < len(rows) else "numbers", text)
+        elif parts[0] == "investment_numbers":
+            errors.setdefault("numbers", text)
+        else:
+            errors.setdefault(key, text)
+    return extra | {"form_errors": errors}
+
+
+@router.post("/haushalt/zuordnung", response_model=None)
+def save_mapping(
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep, kommune: str = ""
+) -> Response:
+    municipality = haushalt_service.haushalt_municipality(session=session, actor=user, slug=kommune)
+    return submit(
+        session=session,
+        schema=HaushaltIn,
+        form=haushalt_form_data(session, municipality, form),
+        apply=lambda data: haushalt_service.save_haushalt(
+            session=session, actor=user, slug=municipality.slug, data=data
+        ),
+        success=lambda _m: redirect_with_notice(
             request,
-            session,
-            user,
-            form_grant_id=grant_id,
-            form_errors=exc.errors,
-            form_values=values,
-            status_code=422,
-        )
-    return RedirectResponse(f"/foerderung#zuwendung-{grant_id}", status_code=303)
+            f"/haushalt/zuordnung?kommune={municipality.slug}",
+            "Die Zuordnung wurde gespeichert.",
+        ),
+        failure=lambda status, extra: _mapping_page(
+            request, session, municipality, status_code=status, extra=_mapping_errors(extra)
+        ),
+        values={key: value for key, value in form.items() if isinstance(value, str)},
+    )

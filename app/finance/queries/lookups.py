@@ -171,10 +171,14 @@ def planned_by_measure_year(
     return [(m, y, code, int(total or 0)) for m, y, code, total in rows]
 
 
-def drawn_by_grant(session: Session) -> dict[int, int]:
-    rows = session.exec(
-        select(Drawdown.grant_id, func.sum(Drawdown.amount_cents)).group_by(col(Drawdown.grant_id))
-    ).all()
+def drawn_by_grant(session: Session, grant_id: int | None = None) -> dict[int, int]:
+    """The sum drawn per grant (of one grant, when ``grant_id`` is given)."""
+    query = select(Drawdown.grant_id, func.sum(Drawdown.amount_cents)).group_by(
+        col(Drawdown.grant_id)
+    )
+    if grant_id is not None:
+        query = query.where(Drawdown.grant_id == grant_id)
+    rows = session.exec(query).all()
     return {grant_id: int(total or 0) for grant_id, total in rows}
 
 

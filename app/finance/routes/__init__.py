@@ -1,0 +1,1 @@
+"""HTML pages and forms of the finance domain."""

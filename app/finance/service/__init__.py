@@ -1,0 +1,2 @@
+"""Use cases that change finance data: keyword arguments, the session and the acting user; the
+permission is checked first, input arrives as a validated schema, nothing is committed here."""

@@ -1,0 +1,327 @@
+"""HTML forms of the portfolio domain: measures, project plans, milestones, approvals.
+
+Each route checks the permission first (a form one may not submit is a 403, also on GET), then
+hands the form to :func:`app.core.forms.submit` with the edit's schema and service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.accounts.deps import CurrentUser
+from app.accounts.permissions import Principal, can_edit_measure, can_manage_strategy, require
+from app.core.api import RecordId
+from app.core.deps import SessionDep
+from app.core.enums import ApprovalResult, Priority, label
+from app.core.forms import FormDep, submit
+from app.core.inputs import VersionOnly
+from app.core.web import redirect_with_notice, render
+from app.municipalities import queries as municipality_queries
+from app.portfolio import queries
+from app.portfolio.schemas import (
+    ApprovalIn,
+    MeasureCreate,
+    MeasureUpdate,
+    MilestoneCreate,
+    MilestoneUpdate,
+    PlanUpdate,
+)
+from app.portfolio.service import approvals, measures, plans
+from app.portfolio.service.access import editable_measure, managed_measure
+
+router = APIRouter(include_in_schema=False)
+
+PRIORITY_OPTIONS = [(p.value, label(p)) for p in Priority]
+RESULT_OPTIONS = [(r.value, label(r)) for r in ApprovalResult]
+NEW_MEASURE_MESSAGE = "Neue Maßnahmen legt die IKZ-Koordination an."
+
+
+def _measure_form_context(session: SessionDep, **extra: Any) -> dict[str, Any]:
+    strategy = queries.current_strategy(session)
+    fields = queries.action_fields(session, strategy.id) if strategy and strategy.id else []
+    return {
+        "priorities": PRIORITY_OPTIONS,
+        "fields": fields,
+        "municipalities": municipality_queries.municipalities(session),
+    } | extra
+
+
+@router.get("/massnahmen/neu", response_class=HTMLResponse)
+def new_measure_form(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    require(can_manage_strategy(user), NEW_MEASURE_MESSAGE)
+    return render(request, "portfolio/measure_form.html", _measure_form_context(session))
+
+
+@router.post("/massnahmen/neu", response_model=None)
+def new_measure(
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    require(can_manage_strategy(user), NEW_MEASURE_MESSAGE)
+    return submit(
+        session=session,
+        schema=MeasureCreate,
+        form=form,
+        apply=lambda data: measures.create_measure(session=session, actor=user, data=data),
+        success=lambda measure: redirect_with_notice(
+            request, f"/massnahmen/{measure.code}", f"Die Maßnahme {measure.code} wurde angelegt."
+        ),
+        failure=lambda status, extra: render(
+            request,
+            "portfolio/measure_form.html",
+            _measure_form_context(session, **extra),
+            status_code=status,
+        ),
+    )
+
+
+def _edit_form(
+    request: Request, session: SessionDep, user: Principal, code: str, status: int, extra: Any
+) -> HTMLResponse:
+    measure = queries.measure_or_404(session, code)
+    context = _measure_form_context(
+        session, measure=measure, can_archive=can_manage_strategy(user), **extra
+    )
+    return render(request, "portfolio/measure_form.html", context, status_code=status)
+
+
+@router.get("/massnahmen/{code}/bearbeiten", response_class=HTMLResponse)
+def edit_measure_form(
+    code: str, request: Request, session: SessionDep, user: CurrentUser
+) -> HTMLResponse:
+    editable_measure(session=session, actor=user, code=code)
+    return _edit_form(request, session, user, code, 200, {})
+
+
+@router.post("/massnahmen/{code}/bearbeiten", response_model=None)
+def edit_measure(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    editable_measure(session=session, actor=user, code=code)
+    return submit(
+        session=session,
+        schema=MeasureUpdate,
+        form=form,
+        apply=lambda data: measures.update_measure(
+            session=session, actor=user, code=code, data=data
+        ),
+        success=lambda _measure: redirect_with_notice(
+            request, f"/massnahmen/{code}", "Die Stammdaten der Maßnahme wurden gespeichert."
+        ),
+        failure=lambda status, extra: _edit_form(request, session, user, code, status, extra),
+    )
+
+
+def _archive(
+    code: str,
+    archived: bool,
+    request: Request,
+    session: SessionDep,
+    user: Principal,
+    form: FormDep,
+) -> Response:
+    managed_measure(session=session, actor=user, code=code)
+    done = "archiviert" if archived else "wiederhergestellt"
+    return submit(
+        session=session,
+        schema=VersionOnly,
+        form=form,
+        apply=lambda data: measures.set_archived(
+            session=session, actor=user, code=code, archived=archived, data=data
+        ),
+        success=lambda _measure: redirect_with_notice(
+            request, f"/massnahmen/{code}", f"Die Maßnahme wurde {done}."
+        ),
+        failure=lambda status, extra: _edit_form(request, session, user, code, status, extra),
+    )
+
+
+@router.post("/massnahmen/{code}/archivieren", response_model=None)
+def archive_measure(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    return _archive(code, True, request, session, user, form)
+
+
+@router.post("/massnahmen/{code}/wiederherstellen", response_model=None)
+def restore_measure(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    return _archive(code, False, request, session, user, form)
+
+
+def _plan_page(
+    request: Request,
+    session: SessionDep,
+    user: Principal,
+    code: str,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    detail = queries.measure_detail(session=session, code=code)
+    participants = [int(p.municipality.id or 0) for p in detail.participants]
+    can_edit = can_edit_measure(
+        user, lead_id=detail.measure.lead_municipality_id, participant_ids=participants
+    )
+    return render(
+        request,
+        "portfolio/plan.html",
+        {"d": detail, "m": detail.measure, "can_edit": can_edit} | extra,
+        status_code=status,
+    )
+
+
+def _plan_saved(request: Request, code: str, notice: str) -> Response:
+    return redirect_with_notice(request, f"/massnahmen/{code}/projektplan", notice)
+
+
+@router.get("/massnahmen/{code}/projektplan", response_class=HTMLResponse)
+def plan_page(code: str, request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    return _plan_page(request, session, user, code)
+
+
+@router.post("/massnahmen/{code}/projektplan", response_model=None)
+def save_plan(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    editable_measure(session=session, actor=user, code=code)
+    return submit(
+        session=session,
+        schema=PlanUpdate,
+        form=form,
+        apply=lambda data: plans.update_plan(session=session, actor=user, code=code, data=data),
+        success=lambda _plan: _plan_saved(request, code, "Der Projektplan wurde gespeichert."),
+        failure=lambda status, extra: _plan_page(
+            request, session, user, code, status, plan_form=extra
+        ),
+    )
+
+
+@router.post("/massnahmen/{code}/meilensteine", response_model=None)
+def add_milestone(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    editable_measure(session=session, actor=user, code=code)
+    return submit(
+        session=session,
+        schema=MilestoneCreate,
+        form=form,
+        apply=lambda data: plans.create_milestone(
+            session=session, actor=user, code=code, data=data
+        ),
+        success=lambda milestone: _plan_saved(
+            request, code, f"Der Meilenstein „{milestone.title}“ wurde angelegt."
+        ),
+        failure=lambda status, extra: _plan_page(
+            request, session, user, code, status, new_form=extra
+        ),
+    )
+
+
+@router.post("/massnahmen/{code}/meilensteine/{milestone_id}", response_model=None)
+def edit_milestone(
+    code: str,
+    milestone_id: RecordId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    form: FormDep,
+) -> Response:
+    editable_measure(session=session, actor=user, code=code)
+    return submit(
+        session=session,
+        schema=MilestoneUpdate,
+        form=form,
+        apply=lambda data: plans.update_milestone(
+            session=session, actor=user, code=code, milestone_id=milestone_id, data=data
+        ),
+        success=lambda milestone: _plan_saved(
+            request, code, f"Der Meilenstein „{milestone.title}“ wurde gespeichert."
+        ),
+        failure=lambda status, extra: _plan_page(
+            request, session, user, code, status, edit_forms={milestone_id: extra}
+        ),
+    )
+
+
+@router.post("/massnahmen/{code}/meilensteine/{milestone_id}/archivieren", response_model=None)
+def archive_milestone(
+    code: str,
+    milestone_id: RecordId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    form: FormDep,
+) -> Response:
+    editable_measure(session=session, actor=user, code=code)
+    return submit(
+        session=session,
+        schema=VersionOnly,
+        form=form,
+        apply=lambda data: plans.set_milestone_archived(
+            session=session,
+            actor=user,
+            code=code,
+            milestone_id=milestone_id,
+            archived=True,
+            data=data,
+        ),
+        success=lambda milestone: _plan_saved(
+            request, code, f"Der Meilenstein „{milestone.title}“ wurde archiviert."
+        ),
+        failure=lambda status, extra: _plan_page(
+            request, session, user, code, status, edit_forms={milestone_id: extra}
+        ),
+    )
+
+
+def _approval_page(
+    request: Request,
+    session: SessionDep,
+    user: Principal,
+    code: str,
+    slug: str,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    measure, municipality = approvals.approval_target(
+        session=session, actor=user, code=code, slug=slug
+    )
+    context = {"m": measure, "municipality": municipality, "results": RESULT_OPTIONS} | extra
+    return render(request, "portfolio/approval_form.html", context, status_code=status)
+
+
+@router.get("/massnahmen/{code}/beschluss", response_class=HTMLResponse)
+def approval_form(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, kommune: str = ""
+) -> HTMLResponse:
+    return _approval_page(request, session, user, code, kommune)
+
+
+@router.post("/massnahmen/{code}/beschluss", response_model=None)
+def save_approval(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    raw = form.get("kommune")
+    slug = raw if isinstance(raw, str) else ""
+    _measure, municipality = approvals.approval_target(
+        session=session, actor=user, code=code, slug=slug
+    )
+    return submit(
+        session=session,
+        schema=ApprovalIn,
+        form=form,
+        apply=lambda data: approvals.record_approval(
+            session=session, actor=user, code=code, data=data
+        ),
+        success=lambda _approval: redirect_with_notice(
+            request,
+            f"/massnahmen/{code}#kommunen",
+            f"Der Beschluss für {municipality.name} wurde gespeichert.",
+        ),
+        failure=lambda status, extra: _approval_page(
+            request, session, user, code, slug, status, **extra
+        ),
+    )

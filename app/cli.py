@@ -126,8 +126,12 @@ def serve(
 
     from app.core.config import check_production_settings
 
-    check_production_settings(get_settings())
+    settings = get_settings()
+    check_production_settings(settings)
     console.print(f"IKZ-Portfolio läuft auf http://{host}:{port}")
+    # Forwarded headers (client address, scheme) only from the proxies named in the settings:
+    # from anyone else they would let a client choose the address its failed sign-ins count for.
+    trusted = settings.forwarded_allow_ips.strip()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -135,8 +139,9 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        proxy_headers=True,
-        log_level=get_settings().log_level.lower(),
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        log_level=settings.log_level.lower(),
     )
 
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__, listeners, security
+from app.accounts.api import router as accounts_api
 from app.accounts.routes import router as accounts_routes
 from app.core.config import check_production_settings, get_settings
 from app.core.resources import STATIC_DIR
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(pages_router)
     app.include_router(accounts_routes)
+    app.include_router(accounts_api)
     app.include_router(audit_routes)
     app.include_router(portfolio_edit_routes)  # before /massnahmen/{code}: /massnahmen/neu
     app.include_router(start_routes)

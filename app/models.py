@@ -1,6 +1,6 @@
 """Import every table so that the metadata is complete (Alembic, tests, create_all)."""
 
-from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
+from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User, UserSession
 from app.audit.models import AuditEvent
 from app.core.generation import DataGeneration
 from app.finance.models import (
@@ -59,4 +59,5 @@ __all__ = [
     "Strategy",
     "StrategyDecision",
     "User",
+    "UserSession",
 ]

@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -27,11 +30,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.csrf import session_token, verify_csrf
 from app.accounts.deps import NotAuthenticated, is_api_path, login_url
-from app.accounts.service import load_principal
-from app.accounts.sessions import SESSION_USER_KEY
+from app.accounts.service import principal_for_session
+from app.accounts.sessions import SESSION_SECRET_KEY
 from app.core.config import get_settings
 from app.core.context import request_id_var
 from app.core.db import get_engine
+from app.core.deps import get_session
 from app.core.errors import DomainError, StaleVersion, ValidationFailed
 from app.core.inputs import german_errors
 from app.core.web import render
@@ -102,6 +106,21 @@ def configure_logging() -> None:
     app_logger.propagate = False
 
 
+@contextmanager
+def _unit_of_work(request: Request) -> Iterator[Session]:
+    """A session as the routes get theirs (the application may provide its own, as tests do)."""
+    provider = request.app.dependency_overrides.get(get_session)
+    if provider is None:
+        with Session(get_engine()) as db:
+            yield db
+        return
+    units = provider(request) if inspect.signature(provider).parameters else provider()
+    try:
+        yield next(units)
+    finally:
+        units.close()
+
+
 def _remember_user(request: Request) -> None:
     """Let an error page show the signed-in header even when no route loaded the user.
 
@@ -109,12 +128,12 @@ def _remember_user(request: Request) -> None:
     """
     if getattr(request.state, "user", None) is not None or "session" not in request.scope:
         return
-    user_id = request.session.get(SESSION_USER_KEY)
-    if not isinstance(user_id, int):
+    secret = request.session.get(SESSION_SECRET_KEY)
+    if not isinstance(secret, str):
         return
     try:
-        with Session(get_engine()) as db:
-            request.state.user = load_principal(session=db, user_id=user_id)
+        with _unit_of_work(request) as db:
+            request.state.user = principal_for_session(session=db, secret=secret)
         session_token(request)
     except Exception:  # an error page must render even when the database is down
         error_logger.warning("error page without user: the user could not be loaded", exc_info=True)

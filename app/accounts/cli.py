@@ -6,15 +6,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from sqlmodel import Session, select
 
 from app.accounts import service
 from app.accounts.models import User
 from app.accounts.permissions import Principal
+from app.accounts.schemas import UserCreate
 from app.core.context import set_actor
 from app.core.db import get_engine
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationFailed
+from app.core.inputs import german_errors
 
 user_app = typer.Typer(help="Benutzer verwalten.", no_args_is_help=True)
 token_app = typer.Typer(help="API-Tokens verwalten.", no_args_is_help=True)
@@ -63,15 +66,18 @@ def user_create(
 
     def work(session: Session, actor: Principal) -> str:
         specs = [service.RoleSpec.parse(text) for text in role]
-        user = service.create_user(
-            session=session,
-            actor=actor,
-            username=username,
-            display_name=display_name,
-            password=password,
-            email=email,
-            roles=specs,
-        )
+        try:
+            data = UserCreate.model_validate(
+                {
+                    "username": username,
+                    "display_name": display_name,
+                    "password": password,
+                    "email": email,
+                }
+            )
+        except PydanticValidationError as exc:
+            raise ValidationFailed(german_errors(exc.errors())) from None
+        user = service.create_user(session=session, actor=actor, data=data, roles=specs)
         return user.username
 
     created = _in_unit_of_work(work)

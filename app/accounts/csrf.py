@@ -15,7 +15,7 @@ import secrets
 
 from fastapi import Request
 
-from app.accounts.sessions import SESSION_USER_KEY
+from app.accounts.sessions import SESSION_SECRET_KEY
 from app.core.errors import Forbidden
 
 CSRF_SESSION_KEY = "csrf"
@@ -71,7 +71,7 @@ async def verify_csrf(request: Request) -> None:
     expected = session_token(request)
     if request.method in SAFE_METHODS or _is_bearer(request):
         return
-    if SESSION_USER_KEY not in request.session and request.url.path not in ALWAYS_CHECKED_PATHS:
+    if SESSION_SECRET_KEY not in request.session and request.url.path not in ALWAYS_CHECKED_PATHS:
         return
     sent = await _sent_token(request)
     if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):

@@ -12,11 +12,12 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from app.accounts import service
 from app.accounts.csrf import rotate_token
 from app.accounts.permissions import Principal
-from app.accounts.sessions import SESSION_SEEN_KEY, SESSION_USER_KEY
+from app.accounts.sessions import SESSION_SECRET_KEY, SESSION_SEEN_KEY
 from app.core.config import get_settings
 from app.core.context import set_actor
 from app.core.deps import SessionDep
@@ -68,23 +69,41 @@ def login_url(request: Request) -> str:
     return "/login?next=" + quote(safe_next(target), safe="/")
 
 
-def start_session(request: Request, principal: Principal) -> None:
-    """Begin a fresh session after sign-in (a new cookie: no session fixation)."""
+def start_session(request: Request, session: Session, principal: Principal) -> None:
+    """Begin a fresh session after sign-in: a new server-side session and a new cookie (no
+    session fixation), with a new CSRF token."""
+    assert principal.user_id is not None
+    secret = service.start_session(
+        session=session,
+        user_id=principal.user_id,
+        client_address=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
     request.session.clear()
-    request.session[SESSION_USER_KEY] = principal.user_id
+    request.session[SESSION_SECRET_KEY] = secret
     request.session[SESSION_SEEN_KEY] = int(utcnow().timestamp())
     rotate_token(request)
 
 
-def end_session(request: Request) -> None:
+def end_session(request: Request, session: Session | None = None) -> None:
+    """End this browser's session, on the server as well (logout)."""
+    secret = request.session.get(SESSION_SECRET_KEY)
+    if session is not None and isinstance(secret, str):
+        service.end_session(session=session, secret=secret)
     request.session.clear()
     rotate_token(request)
 
 
-def _session_user_id(request: Request) -> int | None:
-    """The user id of a live session; an idle one is cleared."""
-    user_id = request.session.get(SESSION_USER_KEY)
-    if not isinstance(user_id, int):
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's forwarded one only from proxies listed in
+    ``IKZ_FORWARDED_ALLOW_IPS``; the server decides that)."""
+    return request.client.host if request.client else "unbekannt"
+
+
+def _session_secret(request: Request) -> str | None:
+    """The secret of a session that has not been idle too long; an idle one is cleared."""
+    secret = request.session.get(SESSION_SECRET_KEY)
+    if not isinstance(secret, str):
         return None
     now = int(utcnow().timestamp())
     seen = request.session.get(SESSION_SEEN_KEY)
@@ -94,7 +113,7 @@ def _session_user_id(request: Request) -> int | None:
         return None
     if now - seen >= 30:
         request.session[SESSION_SEEN_KEY] = now
-    return user_id
+    return secret
 
 
 def get_optional_user(
@@ -108,11 +127,13 @@ def get_optional_user(
         if principal is None:
             raise NotAuthenticated("Das API-Token ist ungültig oder wurde widerrufen.")
     else:
-        user_id = _session_user_id(request)
-        if user_id is not None:
-            principal = service.load_principal(session=session, user_id=user_id)
+        secret = _session_secret(request)
+        if secret is not None:
+            principal = service.principal_for_session(session=session, secret=secret)
             if principal is None:
-                end_session(request)
+                # Ended on the server (logout elsewhere, new password, new roles): start over.
+                request.session.clear()
+                rotate_token(request)
     request.state.user = principal
     if principal is not None:
         set_actor(session, actor_id=principal.user_id, actor_name=principal.display_name)

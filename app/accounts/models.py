@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.audit.models import HIDDEN, Audited, AuditField
-from app.core.db import Versioned
+from app.core.db import Versioned, describe_unique
 from app.core.enums import Role, enum_check
 from app.core.timeutil import utcnow
 
@@ -98,3 +98,28 @@ class LoginAttempt(SQLModel, table=True):
     username: str = Field(max_length=80)
     client_address: str = Field(max_length=64)
     attempted_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class UserSession(SQLModel, table=True):
+    """A browser session after sign-in; the signed cookie names it by a secret (only its hash is
+    stored), so it can be ended on the server: at logout, or for all of a user's devices."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_open", "user_id", "revoked_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id")
+    secret_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    client_address: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=200)
+
+
+describe_unique(User, ("username",), "username", "Dieser Benutzername ist bereits vergeben.")
+describe_unique(
+    RoleAssignment,
+    ("user_id", "role", "municipality_id"),
+    "role",
+    "Diese Rolle hat der Benutzer bereits.",
+)

@@ -1,31 +1,49 @@
-"""HTML pages of the accounts domain: sign-in, profile with API tokens, user administration."""
+"""HTML pages of the accounts domain: sign-in and sign-out, the profile (own password, devices,
+API tokens), and the user administration of the IKZ-Koordination."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from app.accounts import service
-from app.accounts.deps import CurrentUser, OptionalUser, end_session, safe_next, start_session
-from app.accounts.permissions import Principal
+from app.accounts.deps import (
+    CurrentUser,
+    OptionalUser,
+    client_address,
+    end_session,
+    safe_next,
+    start_session,
+)
+from app.accounts.permissions import Principal, can_manage_users, require
+from app.accounts.schemas import (
+    ActiveIn,
+    LoginIn,
+    PasswordChange,
+    PasswordReset,
+    RoleIn,
+    TokenCreate,
+    UserCreate,
+)
 from app.core.api import RecordId
 from app.core.config import get_settings
 from app.core.context import set_actor
 from app.core.deps import SessionDep
 from app.core.enums import Role
 from app.core.errors import ValidationFailed
-from app.core.web import render
+from app.core.forms import FormDep, submit
+from app.core.inputs import VersionOnly, parse_form
+from app.core.web import redirect_with_notice, render
 from app.municipalities import queries as municipality_queries
 
 router = APIRouter(include_in_schema=False)
 
 LOGGED_OUT_URL = "/login?abgemeldet=1"
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else "unbekannt"
+# The profile may show a new API token once: no browser or proxy keeps a copy of the page.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 def _login_page(
@@ -35,6 +53,7 @@ def _login_page(
     username: str = "",
     error: str = "",
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -47,6 +66,7 @@ def _login_page(
             "idle_minutes": get_settings().session_idle_minutes,
         },
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -59,43 +79,51 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(
-    request: Request,
-    session: SessionDep,
-    username: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
-) -> Response:
-    target = safe_next(next)
+def login(request: Request, session: SessionDep, form: FormDep) -> Response:
+    try:
+        data = parse_form(LoginIn, form)
+    except ValidationFailed:
+        return _login_page(
+            request,
+            next_url="/",
+            error="Benutzername oder Passwort enthalten unzulässige Zeichen.",
+            status_code=422,
+        )
+    target = safe_next(data.next)
     try:
         principal = service.authenticate(
             session=session,
-            username=username,
-            password=password,
-            client_address=_client_address(request),
+            username=data.username,
+            password=data.password,
+            client_address=client_address(request),
         )
-    except (service.LoginFailed, service.LoginThrottled) as exc:
+    except service.LoginThrottled as exc:
         return _login_page(
             request,
             next_url=target,
-            username=username,
+            username=data.username,
             error=exc.message,
-            status_code=exc.status_code,
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    except service.LoginFailed as exc:
+        return _login_page(
+            request, next_url=target, username=data.username, error=exc.message, status_code=401
         )
     set_actor(session, actor_id=principal.user_id, actor_name=principal.display_name)
-    start_session(request, principal)
+    start_session(request, session, principal)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    end_session(request)
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    end_session(request, session)
     return RedirectResponse(LOGGED_OUT_URL, status_code=303)
 
 
 def _profile_page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     user: Principal,
     *,
     new_token: str = "",
@@ -109,10 +137,12 @@ def _profile_page(
         {
             "roles": service.roles_of(session=session, user_id=user.user_id),
             "tokens": service.list_tokens(session=session, actor=user, user_id=user.user_id),
+            "open_sessions": service.open_sessions(session=session, user_id=user.user_id),
             "new_token": new_token,
             "errors": errors or {},
         },
         status_code=status_code,
+        headers=NO_STORE,
     )
 
 
@@ -123,26 +153,70 @@ def profile(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRes
 
 @router.post("/profil/tokens", response_class=HTMLResponse)
 def create_token(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    name: Annotated[str, Form(max_length=500)] = "",
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> HTMLResponse:
     assert user.user_id is not None
-    try:
-        _token, plain = service.create_token(
-            session=session, actor=user, user_id=user.user_id, name=name
-        )
-    except ValidationFailed as exc:
-        return _profile_page(request, session, user, errors=exc.errors, status_code=422)
-    # Shown once on this response and never again; nothing to redirect to.
-    return _profile_page(request, session, user, new_token=plain, status_code=201)
+    user_id = user.user_id
+
+    def created(result: tuple[Any, str]) -> HTMLResponse:
+        # Shown once on this response and never again; nothing to redirect to.
+        return _profile_page(request, session, user, new_token=result[1], status_code=201)
+
+    return submit(  # type: ignore[return-value]
+        session=session,
+        schema=TokenCreate,
+        form=form,
+        apply=lambda data: service.create_token(
+            session=session, actor=user, user_id=user_id, name=data.name
+        ),
+        success=created,
+        failure=lambda status, extra: _profile_page(
+            request, session, user, errors=extra.get("form_errors"), status_code=status
+        ),
+    )
 
 
 @router.post("/profil/tokens/{token_id}/widerrufen")
-def revoke_token(token_id: RecordId, session: SessionDep, user: CurrentUser) -> RedirectResponse:
-    service.revoke_token(session=session, actor=user, token_id=token_id)
-    return RedirectResponse("/profil", status_code=303)
+def revoke_token(
+    request: Request, token_id: RecordId, session: SessionDep, user: CurrentUser
+) -> RedirectResponse:
+    token = service.revoke_token(session=session, actor=user, token_id=token_id)
+    return redirect_with_notice(request, "/profil", f"Das API-Token „{token.name}“ ist widerrufen.")
+
+
+@router.post("/profil/passwort", response_model=None)
+def change_password(
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    def changed(_user: Any) -> Response:
+        # Every session ended, this one too; the user stays signed in here with a new one.
+        start_session(request, session, user)
+        return redirect_with_notice(
+            request,
+            "/profil",
+            "Ihr Passwort wurde geändert. Auf allen anderen Geräten sind Sie abgemeldet.",
+        )
+
+    return submit(
+        session=session,
+        schema=PasswordChange,
+        form=form,
+        apply=lambda data: service.change_own_password(session=session, actor=user, data=data),
+        success=changed,
+        failure=lambda status, extra: _profile_page(
+            request, session, user, errors=extra.get("form_errors"), status_code=status
+        ),
+    )
+
+
+@router.post("/profil/abmelden-ueberall")
+def sign_out_everywhere(
+    request: Request, session: SessionDep, user: CurrentUser
+) -> RedirectResponse:
+    assert user.user_id is not None
+    service.end_all_sessions(session=session, user_id=user.user_id)
+    end_session(request)
+    return RedirectResponse(LOGGED_OUT_URL, status_code=303)
 
 
 # --- user administration ----------------------------------------------------------------------
@@ -150,10 +224,10 @@ def revoke_token(token_id: RecordId, session: SessionDep, user: CurrentUser) -> 
 
 def _users_page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     user: Principal,
     *,
-    form: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
@@ -178,49 +252,41 @@ def users(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRespo
 
 @router.post("/admin/benutzer", response_class=HTMLResponse)
 def create_user(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    username: Annotated[str, Form(max_length=200)] = "",
-    display_name: Annotated[str, Form(max_length=500)] = "",
-    email: Annotated[str, Form(max_length=200)] = "",
-    password: Annotated[str, Form(max_length=1000)] = "",
-    role: Annotated[str, Form(max_length=40)] = "",
-    municipality: Annotated[str, Form(max_length=60)] = "",
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
-    form = {
-        "username": username,
-        "display_name": display_name,
-        "email": email,
-        "role": role,
-        "municipality": municipality,
-    }
-    try:
-        roles = [service.RoleSpec.parse(f"{role}:{municipality}")] if role else []
-        created = service.create_user(
-            session=session,
-            actor=user,
-            username=username,
-            display_name=display_name,
-            email=email,
-            password=password,
-            roles=roles,
-        )
-    except ValidationFailed as exc:
-        return _users_page(request, session, user, form=form, errors=exc.errors, status_code=422)
-    return RedirectResponse(f"/admin/benutzer/{created.id}", status_code=303)
+    require(can_manage_users(user))
+    return submit(
+        session=session,
+        schema=UserCreate,
+        form=form,
+        apply=lambda data: service.create_user(session=session, actor=user, data=data),
+        success=lambda created: redirect_with_notice(
+            request,
+            f"/admin/benutzer/{created.id}",
+            f"Der Benutzer {created.username} ist angelegt.",
+        ),
+        failure=lambda status, extra: _users_page(
+            request,
+            session,
+            user,
+            form=extra.get("form_values"),
+            errors=extra.get("form_errors"),
+            status_code=status,
+        ),
+    )
 
 
 def _user_page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     actor: Principal,
-    user_id: RecordId,
+    user_id: int,
     *,
-    errors: dict[str, str] | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     account = service.get_user(session=session, actor=actor, user_id=user_id)
+    extra = extra or {}
     return render(
         request,
         "accounts/admin_user.html",
@@ -230,7 +296,8 @@ def _user_page(
             "tokens": service.list_tokens(session=session, actor=actor, user_id=user_id),
             "municipalities": municipality_queries.municipalities(session),
             "role_choices": list(Role),
-            "errors": errors or {},
+            "errors": extra.get("form_errors") or {},
+            "conflict_message": extra.get("conflict_message", ""),
         },
         status_code=status_code,
     )
@@ -243,43 +310,59 @@ def user_detail(
     return _user_page(request, session, user, user_id)
 
 
+def _user_edit(
+    request: Request,
+    session: Session,
+    actor: Principal,
+    user_id: int,
+    form: Any,
+    schema: Any,
+    apply: Any,
+    notice: str,
+) -> Response:
+    require(can_manage_users(actor))
+    return submit(
+        session=session,
+        schema=schema,
+        form=form,
+        apply=apply,
+        success=lambda _user: redirect_with_notice(request, f"/admin/benutzer/{user_id}", notice),
+        failure=lambda status, extra: _user_page(
+            request, session, actor, user_id, status_code=status, extra=extra
+        ),
+    )
+
+
 @router.post("/admin/benutzer/{user_id}/aktiv", response_class=HTMLResponse)
 def set_active(
-    user_id: RecordId,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    active: Annotated[str, Form(max_length=5)] = "0",
+    user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
-    try:
-        service.set_active(session=session, actor=user, user_id=user_id, active=active == "1")
-    except ValidationFailed as exc:
-        return _user_page(request, session, user, user_id, errors=exc.errors, status_code=422)
-    return RedirectResponse(f"/admin/benutzer/{user_id}", status_code=303)
+    return _user_edit(
+        request,
+        session,
+        user,
+        user_id,
+        form,
+        ActiveIn,
+        lambda data: service.set_active(session=session, actor=user, user_id=user_id, data=data),
+        "Der Status des Benutzers wurde gespeichert.",
+    )
 
 
 @router.post("/admin/benutzer/{user_id}/rollen", response_class=HTMLResponse)
 def assign_role(
-    user_id: RecordId,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    role: Annotated[str, Form(max_length=40)] = "",
-    municipality: Annotated[str, Form(max_length=60)] = "",
+    user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
-    try:
-        spec = service.RoleSpec.parse(f"{role}:{municipality}")
-        municipality_id = service.municipality_id_for(session, spec.municipality_slug)
-        service.assign_role(
-            session=session,
-            actor=user,
-            user_id=user_id,
-            role=spec.role,
-            municipality_id=municipality_id,
-        )
-    except ValidationFailed as exc:
-        return _user_page(request, session, user, user_id, errors=exc.errors, status_code=422)
-    return RedirectResponse(f"/admin/benutzer/{user_id}", status_code=303)
+    return _user_edit(
+        request,
+        session,
+        user,
+        user_id,
+        form,
+        RoleIn,
+        lambda data: service.assign_role(session=session, actor=user, user_id=user_id, data=data),
+        "Die Rolle wurde zugewiesen; der Benutzer ist auf allen Geräten abgemeldet.",
+    )
 
 
 @router.post(
@@ -291,26 +374,33 @@ def remove_role(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
+    form: FormDep,
 ) -> Response:
-    try:
-        service.remove_role(
-            session=session, actor=user, user_id=user_id, assignment_id=assignment_id
-        )
-    except ValidationFailed as exc:
-        return _user_page(request, session, user, user_id, errors=exc.errors, status_code=422)
-    return RedirectResponse(f"/admin/benutzer/{user_id}", status_code=303)
+    return _user_edit(
+        request,
+        session,
+        user,
+        user_id,
+        form,
+        VersionOnly,
+        lambda data: service.remove_role(
+            session=session, actor=user, user_id=user_id, assignment_id=assignment_id, data=data
+        ),
+        "Die Rolle wurde entfernt; der Benutzer ist auf allen Geräten abgemeldet.",
+    )
 
 
 @router.post("/admin/benutzer/{user_id}/passwort", response_class=HTMLResponse)
 def reset_password(
-    user_id: RecordId,
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    password: Annotated[str, Form(max_length=1000)] = "",
+    user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
-    try:
-        service.set_password(session=session, actor=user, user_id=user_id, password=password)
-    except ValidationFailed as exc:
-        return _user_page(request, session, user, user_id, errors=exc.errors, status_code=422)
-    return RedirectResponse(f"/admin/benutzer/{user_id}", status_code=303)
+    return _user_edit(
+        request,
+        session,
+        user,
+        user_id,
+        form,
+        PasswordReset,
+        lambda data: service.set_password(session=session, actor=user, user_id=user_id, data=data),
+        "Das Passwort wurde neu gesetzt; der Benutzer ist auf allen Geräten abgemeldet.",
+    )

@@ -27,8 +27,14 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     demo_password: str = DEFAULT_DEMO_PASSWORD
     session_idle_minutes: int = 60
+    session_max_hours: int = 12
+    # Failed sign-ins within the window: per account and address, per address, per account.
     login_max_failures: int = 10
+    login_max_failures_per_address: int = 100
     login_window_minutes: int = 15
+    # Proxies whose X-Forwarded-For/-Proto headers are trusted (comma-separated addresses or
+    # "*"); empty: none, the peer's own address counts.
+    forwarded_allow_ips: str = ""
     log_level: str = "INFO"
 
     @property

@@ -61,6 +61,28 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+CONTROL_MESSAGE = "Steuerzeichen (wie Nullbytes) sind in Eingaben nicht erlaubt."
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _refuse_nul(
+    _connection: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, _many: bool
+) -> None:
+    # The last line of defence: PostgreSQL cannot store a NUL character and SQLite would; both
+    # refuse it alike, with a German 422, whichever input let one through.
+    if parameters and _has_nul(parameters):
+        raise ValidationFailed({"request": CONTROL_MESSAGE}, message=CONTROL_MESSAGE)
+
+
 def build_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys enforced and a parent folder that exists."""
     parsed = make_url(url)
@@ -80,6 +102,7 @@ def build_engine(url: str) -> Engine:
         kwargs["pool_size"] = 10
         kwargs["max_overflow"] = 20
     engine = create_engine(url, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -149,9 +172,18 @@ class UniqueRule:
     message: str
 
 
-def unique_rule(field: str, message: str) -> dict[str, UniqueRule]:
-    """``info`` for a ``UniqueConstraint`` (or a unique column), read on a violation."""
-    return {"unique": UniqueRule(field, message)}
+def describe_unique(model: type[Any], columns: tuple[str, ...], field: str, message: str) -> None:
+    """Say what the unique constraint over ``columns`` of ``model``'s table means to a user: the
+    field it is shown at and a German message (read by :func:`unique_violation`)."""
+    table = model.__table__
+    for constraint in table.constraints:
+        if (
+            isinstance(constraint, UniqueConstraint)
+            and tuple(c.name for c in constraint.columns) == columns
+        ):
+            constraint.info["unique"] = UniqueRule(field, message)
+            return
+    raise LookupError(f"no unique constraint {columns} on {table.name}")
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")

@@ -35,7 +35,14 @@ class DataGeneration(SQLModel, table=True):
 
 # Tables whose changes do not alter any portfolio figure.
 _NOT_DATA = frozenset(
-    {"user_account", "role_assignment", "api_token", "login_attempt", "audit_event"}
+    {
+        "user_account",
+        "role_assignment",
+        "api_token",
+        "login_attempt",
+        "user_session",
+        "audit_event",
+    }
 )
 
 

@@ -8,8 +8,9 @@ from sqlalchemy import BigInteger, CheckConstraint, Index, Text, UniqueConstrain
 from sqlmodel import Field, SQLModel
 
 from app.audit.models import HIDDEN, Audited, AuditField
-from app.core.db import Versioned
+from app.core.db import Versioned, describe_unique
 from app.core.enums import BudgetKind, CostCategory, enum_check
+from app.core.inputs import MAX_CENTS
 
 
 class BudgetLine(Audited, Versioned, SQLModel, table=True):
@@ -39,6 +40,10 @@ class BudgetLine(Audited, Versioned, SQLModel, table=True):
             "approved_cents IS NULL OR approved_cents >= 0", name="approved_non_negative"
         ),
         CheckConstraint("actual_cents IS NULL OR actual_cents >= 0", name="actual_non_negative"),
+        # At most 1 billion euros a line, so that sums of any number of lines stay in range.
+        CheckConstraint(f"planned_cents <= {MAX_CENTS}", name="planned_bounded"),
+        CheckConstraint(f"approved_cents <= {MAX_CENTS}", name="approved_bounded"),
+        CheckConstraint(f"actual_cents <= {MAX_CENTS}", name="actual_bounded"),
         Index("ix_budget_line_year_measure", "year", "measure_id"),
     )
 
@@ -104,6 +109,8 @@ class Grant(Audited, Versioned, SQLModel, table=True):
         CheckConstraint("rate_bp BETWEEN 0 AND 10000", name="rate_range"),
         CheckConstraint("eligible_cents >= 0", name="eligible_non_negative"),
         CheckConstraint("max_cents >= 0", name="max_non_negative"),
+        CheckConstraint(f"eligible_cents <= {MAX_CENTS}", name="eligible_bounded"),
+        CheckConstraint(f"max_cents <= {MAX_CENTS}", name="max_bounded"),
         CheckConstraint("period_end >= period_start", name="period_ordered"),
     )
 
@@ -149,7 +156,10 @@ class Drawdown(Audited, Versioned, SQLModel, table=True):
     }
 
     __tablename__ = "drawdown"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint(f"amount_cents <= {MAX_CENTS}", name="amount_bounded"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     grant_id: int = Field(foreign_key="grant_award.id", index=True)
@@ -292,3 +302,30 @@ class BudgetTotal(SQLModel, table=True):
     funding_cents: int = Field(sa_type=BigInteger)
     approved_cents: int = Field(sa_type=BigInteger)
     actual_cents: int = Field(sa_type=BigInteger)
+
+
+describe_unique(
+    BudgetLine,
+    ("measure_id", "year", "category", "kind"),
+    "category",
+    "Für dieses Jahr, diese Kostenart und Art gibt es schon eine Budgetposition; bitte diese "
+    "ändern.",
+)
+describe_unique(
+    Grant,
+    ("notice_number",),
+    "notice_number",
+    "Einen Bescheid mit dieser Nummer gibt es schon.",
+)
+describe_unique(
+    HaushaltMapping,
+    ("municipality_id", "category", "kind"),
+    "mappings",
+    "Diese Zuordnung wurde gleichzeitig angelegt; bitte die Seite neu laden.",
+)
+describe_unique(
+    InvestmentNumber,
+    ("measure_id", "municipality_id"),
+    "investment_numbers",
+    "Diese Investitionsnummer wurde gleichzeitig angelegt; bitte die Seite neu laden.",
+)

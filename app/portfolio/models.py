@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Connection, DateTime, Index, Text, Uniqu
 from sqlmodel import Field, SQLModel, col
 
 from app.audit.models import HIDDEN, Audited, AuditField
-from app.core.db import Versioned
+from app.core.db import Versioned, describe_unique
 from app.core.enums import (
     ApprovalResult,
     CostKeyKind,
@@ -326,3 +326,12 @@ class StatusReport(Audited, SQLModel, table=True):
     next_steps: str = Field(default="", sa_type=Text)
     author_id: int | None = Field(default=None, foreign_key="user_account.id")
     author_name: str = Field(default="", max_length=120)
+
+
+describe_unique(Measure, ("code",), "code", "Diesen Code gibt es bereits.")
+describe_unique(
+    Participation,
+    ("measure_id", "municipality_id"),
+    "participants",
+    "Diese Kommune ist an der Maßnahme bereits beteiligt.",
+)

@@ -155,7 +155,10 @@ def test_throttling_counts_per_account_across_addresses(session: Session) -> Non
     assert principal.username == "leser"
 
 
-def test_throttling_counts_per_address_across_accounts(session: Session) -> None:
+def test_many_failures_from_one_address_do_not_lock_out_its_other_users(
+    session: Session,
+) -> None:
+    """One town hall behind one proxy: ten colleagues mistyping does not lock the others out."""
     for number in range(10):
         with pytest.raises(service.LoginFailed):
             service.authenticate(
@@ -164,12 +167,26 @@ def test_throttling_counts_per_address_across_accounts(session: Session) -> None
                 password="falsch",
                 client_address="192.0.2.7",
             )
+    principal = service.authenticate(
+        session=session, username="leser", password="demo-passwort", client_address="192.0.2.7"
+    )
+    assert principal.username == "leser"
+
+
+def test_throttling_counts_per_address_across_accounts(session: Session) -> None:
+    now = utcnow()
+    for number in range(100):
+        session.add(
+            LoginAttempt(username=f"versuch{number}", client_address="192.0.2.8", attempted_at=now)
+        )
+    session.flush()
     with pytest.raises(service.LoginThrottled) as locked:
         service.authenticate(
-            session=session, username="leser", password="demo-passwort", client_address="192.0.2.7"
+            session=session, username="leser", password="demo-passwort", client_address="192.0.2.8"
         )
     assert LOCKED in locked.value.message
     assert locked.value.status_code == 429
+    assert 0 < locked.value.retry_after <= 15 * 60
 
 
 def test_lock_ends_when_the_window_has_passed(session: Session) -> None:

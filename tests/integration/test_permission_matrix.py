@@ -162,6 +162,43 @@ def _budget_line_form(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def _measure_update(ctx: Ctx) -> dict[str, Any]:
+    return {"title": "Neuer Titel", "expected_version": ctx.measure.version}
+
+
+def _milestone(ctx: Ctx) -> dict[str, Any]:
+    return {"title": "Matrix", "due_on": "2026-10-01"}
+
+
+def _line_json(ctx: Ctx, **changes: Any) -> dict[str, Any]:
+    line = ctx.line
+    return {
+        "year": line.year,
+        "category": line.category,
+        "kind": line.kind,
+        "planned_cents": line.planned_cents,
+        "approved_cents": line.approved_cents,
+        "actual_cents": 1234,
+        "note": line.note,
+    } | changes
+
+
+def _grant_json(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "programme_id": ctx.programme_id,
+        "notice_number": f"MATRIX-{ctx.role}-{ctx.scope}",
+        "notice_date": "2026-02-01",
+        "title": "Matrix-Zuwendung",
+        "period_start": "2026-01-01",
+        "period_end": "2027-12-31",
+        "eligible_cents": 1_000_000,
+        "rate_bp": 9000,
+        "max_cents": 900_000,
+        "applicant": OWN_SLUG,
+        "measure_codes": [],
+    }
+
+
 def _status_report(ctx: Ctx) -> dict[str, Any]:
     return {
         "status": "in_umsetzung",
@@ -185,6 +222,16 @@ RULES: dict[tuple[str, str], Entry] = {
     ("POST", "/logout"): Entry(public, lambda ctx: Req("/logout", data={})),
     ("POST", "/profil/tokens"): Entry(
         signed_in, lambda ctx: Req("/profil/tokens", data={"name": "Matrix"})
+    ),
+    ("POST", "/profil/passwort"): Entry(
+        signed_in,
+        lambda ctx: Req(
+            "/profil/passwort",
+            data={"current_password": "falsch-geraten", "new_password": "ein-neues-passwort"},
+        ),
+    ),
+    ("POST", "/profil/abmelden-ueberall"): Entry(
+        signed_in, lambda ctx: Req("/profil/abmelden-ueberall", data={})
     ),
     ("POST", "/profil/tokens/{token_id}/widerrufen"): Entry(
         owner_or_admin, lambda ctx: Req(f"/profil/tokens/{ctx.token_id}/widerrufen", data={})
@@ -328,6 +375,179 @@ RULES: dict[tuple[str, str], Entry] = {
         lambda ctx: Req(
             f"/foerderung/{ctx.grant_id}/abrufe",
             data={"requested_on": "2026-01-15", "amount": "1.000,00", "received_on": ""},
+        ),
+    ),
+    # JSON twins of the HTML edits
+    ("PUT", "/api/v1/me/password"): Entry(
+        signed_in,
+        lambda ctx: Req(
+            "/api/v1/me/password",
+            json={"current_password": "falsch-geraten", "new_password": "ein-neues-passwort"},
+        ),
+    ),
+    ("DELETE", "/api/v1/me/sessions"): Entry(signed_in, lambda ctx: Req("/api/v1/me/sessions")),
+    ("POST", "/api/v1/me/tokens"): Entry(
+        signed_in, lambda ctx: Req("/api/v1/me/tokens", json={"name": "Matrix"})
+    ),
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): Entry(
+        owner_or_admin, lambda ctx: Req(f"/api/v1/me/tokens/{ctx.token_id}")
+    ),
+    ("POST", "/api/v1/users"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            "/api/v1/users",
+            json={
+                "username": "matrix.api",
+                "display_name": "Matrix API",
+                "password": "ein-langes-passwort",
+                "role": "leser",
+                "municipality": OWN_SLUG,
+            },
+        ),
+    ),
+    ("PUT", "/api/v1/users/{user_id}/active"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/users/{ctx.target_user_id}/active",
+            json={"active": False, "expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/users/{user_id}/roles"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/users/{ctx.target_user_id}/roles",
+            json={"role": "hauptamt", "municipality": OWN_SLUG, "expected_version": 1},
+        ),
+    ),
+    ("DELETE", "/api/v1/users/{user_id}/roles/{assignment_id}"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/users/{ctx.target_user_id}/roles/{ctx.target_assignment_id}"
+            "?expected_version=1"
+        ),
+    ),
+    ("PUT", "/api/v1/users/{user_id}/password"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/users/{ctx.target_user_id}/password",
+            json={"password": "noch-ein-passwort", "expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/measures"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            "/api/v1/measures",
+            json={"code": "HF9-M98", "title": "Neu", "action_field": "HF1", "lead": OWN_SLUG},
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(f"/api/v1/measures/{ctx.measure.code}", json=_measure_update(ctx)),
+    ),
+    ("POST", "/api/v1/measures/{code}/archive"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/archive",
+            json={"expected_version": ctx.measure.version},
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/restore"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/restore",
+            json={"expected_version": ctx.measure.version},
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}/plan"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/plan",
+            json={"summary": "Plan", "expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/milestones"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(f"/api/v1/measures/{ctx.measure.code}/milestones", json=_milestone(ctx)),
+    ),
+    ("PUT", "/api/v1/measures/{code}/milestones/{milestone_id}"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/milestones/{ctx.milestone_id}",
+            json=_milestone(ctx) | {"expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/milestones/{milestone_id}/archive"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/milestones/{ctx.milestone_id}/archive",
+            json={"expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/approvals"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/approvals",
+            json={
+                "kommune": ctx.slug,
+                "body": "Magistrat",
+                "decided_on": "2026-03-01",
+                "result": "zugestimmt",
+            },
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/budget-lines"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/budget-lines",
+            json=_line_json(ctx, year=2099, category="personal"),
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}/budget-lines/{line_id}"): Entry(
+        budget_line,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/budget-lines/{ctx.line.id}",
+            json=_line_json(ctx, expected_version=ctx.line.version),
+        ),
+    ),
+    ("DELETE", "/api/v1/measures/{code}/budget-lines/{line_id}"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/budget-lines/{ctx.line.id}"
+            f"?expected_version={ctx.line.version}"
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}/cost-key"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/cost-key",
+            json={"cost_key": "equal", "expected_version": ctx.measure.version},
+        ),
+    ),
+    ("PUT", "/api/v1/municipalities/{slug}/haushalt"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(f"/api/v1/municipalities/{ctx.slug}/haushalt", json={}),
+    ),
+    ("POST", "/api/v1/grants"): Entry(
+        admin_only, lambda ctx: Req("/api/v1/grants", json=_grant_json(ctx))
+    ),
+    ("PUT", "/api/v1/grants/{grant_id}"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/grants/{ctx.grant_id}", json=_grant_json(ctx) | {"expected_version": 1}
+        ),
+    ),
+    ("POST", "/api/v1/grants/{grant_id}/drawdowns"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/grants/{ctx.grant_id}/drawdowns",
+            json={"requested_on": "2026-01-15", "amount_cents": 100_000},
+        ),
+    ),
+    ("PUT", "/api/v1/proofs-of-use/{proof_id}"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/proofs-of-use/{ctx.proof_id}",
+            json={"submitted_on": "2026-03-01", "expected_version": 1},
         ),
     ),
 }

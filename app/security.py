@@ -32,6 +32,7 @@ from app.accounts.csrf import session_token, verify_csrf
 from app.accounts.deps import NotAuthenticated, is_api_path, login_url
 from app.accounts.service import principal_for_session
 from app.accounts.sessions import SESSION_SECRET_KEY
+from app.core.admission import AdmissionLimit
 from app.core.config import get_settings
 from app.core.context import request_id_var
 from app.core.db import get_engine
@@ -280,6 +281,11 @@ def install(app: FastAPI) -> None:
         max_age=settings.session_idle_minutes * 60,
         same_site="lax",
         https_only=settings.is_production,
+    )
+    app.add_middleware(
+        AdmissionLimit,
+        limit=settings.max_concurrent_requests,
+        queue_seconds=settings.queue_timeout_seconds,
     )
     # Added last, so it is the outermost layer and sees every response.
     app.add_middleware(RequestContextMiddleware)

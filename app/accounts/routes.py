@@ -34,7 +34,7 @@ from app.core.context import set_actor
 from app.core.deps import SessionDep
 from app.core.enums import Role
 from app.core.errors import ValidationFailed
-from app.core.forms import FormDep, submit
+from app.core.forms import FormDep, accepts, submit
 from app.core.inputs import VersionOnly, parse_form
 from app.core.web import redirect_with_notice, render
 from app.municipalities import queries as municipality_queries
@@ -79,6 +79,7 @@ def login_form(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login", response_class=HTMLResponse)
+@accepts(LoginIn)
 def login(request: Request, session: SessionDep, form: FormDep) -> Response:
     try:
         data = parse_form(LoginIn, form)
@@ -152,6 +153,7 @@ def profile(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRes
 
 
 @router.post("/profil/tokens", response_class=HTMLResponse)
+@accepts(TokenCreate)
 def create_token(
     request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> HTMLResponse:
@@ -185,6 +187,7 @@ def revoke_token(
 
 
 @router.post("/profil/passwort", response_model=None)
+@accepts(PasswordChange)
 def change_password(
     request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -251,6 +254,7 @@ def users(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRespo
 
 
 @router.post("/admin/benutzer", response_class=HTMLResponse)
+@accepts(UserCreate)
 def create_user(
     request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -334,6 +338,7 @@ def _user_edit(
 
 
 @router.post("/admin/benutzer/{user_id}/aktiv", response_class=HTMLResponse)
+@accepts(ActiveIn)
 def set_active(
     user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -350,6 +355,7 @@ def set_active(
 
 
 @router.post("/admin/benutzer/{user_id}/rollen", response_class=HTMLResponse)
+@accepts(RoleIn)
 def assign_role(
     user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -368,6 +374,7 @@ def assign_role(
 @router.post(
     "/admin/benutzer/{user_id}/rollen/{assignment_id}/entfernen", response_class=HTMLResponse
 )
+@accepts(VersionOnly)
 def remove_role(
     user_id: RecordId,
     assignment_id: RecordId,
@@ -391,6 +398,7 @@ def remove_role(
 
 
 @router.post("/admin/benutzer/{user_id}/passwort", response_class=HTMLResponse)
+@accepts(PasswordReset)
 def reset_password(
     user_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:

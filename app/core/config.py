@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For/-Proto headers are trusted (comma-separated addresses or
     # "*"); empty: none, the peer's own address counts.
     forwarded_allow_ips: str = ""
+    # Requests of one process inside the application at once (the rest wait on the event loop
+    # up to the queue timeout, then get a 503); kept well below the thread pool's 40 threads.
+    max_concurrent_requests: int = 16
+    queue_timeout_seconds: float = 30.0
     log_level: str = "INFO"
 
     @property

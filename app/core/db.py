@@ -97,10 +97,13 @@ def build_engine(url: str) -> Engine:
             kwargs["poolclass"] = StaticPool
         else:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # One connection for each request admitted at once (app.core.admission), and some.
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 5
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
-        kwargs["max_overflow"] = 20
+        kwargs["max_overflow"] = 15
     engine = create_engine(url, **kwargs)
     event.listen(engine, "before_cursor_execute", _refuse_nul)
     if parsed.get_backend_name() == "sqlite":

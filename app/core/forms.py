@@ -111,3 +111,23 @@ def submit(
             {"form_values": values, "conflict": error.current, "conflict_message": error.message},
         )
     return success(result)
+
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def accepts(
+    *schemas: type[BaseModel], extra: tuple[str, ...] = ()
+) -> Callable[[Endpoint], Endpoint]:
+    """Name the schemas (and fields with dynamic names) an HTML form route reads.
+
+    Nothing at run time depends on it; it lets the route table tell which fields every form has,
+    so that tests can send each of them bad input.
+    """
+
+    def mark(endpoint: Endpoint) -> Endpoint:
+        names = [name for schema in schemas for name in form_fields(schema)]
+        endpoint.__form_fields__ = tuple(dict.fromkeys([*names, *extra]))  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark

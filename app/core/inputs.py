@@ -74,6 +74,12 @@ def bad_characters(text: str, *, multiline: bool) -> str | None:
     return None
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """User input quoted back in a message: printable characters only, and not too long."""
+    printable = "".join(char for char in text if char.isprintable())
+    return printable if len(printable) <= limit else printable[: limit - 1] + "…"
+
+
 class _Rule:
     """Base of the field rules: a before-validator with the rule's JSON schema."""
 
@@ -230,6 +236,15 @@ class Whole(_Rule):
 
     def json_extra(self) -> dict[str, Any]:
         return {"minimum": self.ge, "maximum": self.le}
+
+
+@dataclass(frozen=True)
+class QueryNumber(Whole):
+    """An integer in a query parameter: always text there, so ASCII digits are read in any
+    context (a JSON body's integers use :class:`Whole`)."""
+
+    def parse(self, value: Any, form: bool) -> int | None:
+        return super().parse(value, True)
 
 
 @dataclass(frozen=True)
@@ -524,6 +539,9 @@ def german_errors(errors: list[Any]) -> dict[str, str]:
     result: dict[str, str] = {}
     for error in errors:
         kind = str(error.get("type", ""))
+        if kind == "json_invalid":  # the body is no JSON at all; its position names no field
+            result.setdefault("request", GERMAN_MESSAGES[kind])
+            continue
         if kind == "ikz_field":  # a rule across fields names the field it blames
             result.setdefault(str(error["ctx"]["field"]), str(error["msg"]))
             continue

@@ -15,7 +15,7 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
-from app.core.inputs import is_measure_code
+from app.core.inputs import is_measure_code, shown
 from app.core.paging import page_in_range
 from app.core.timeutil import as_aware, today
 from app.municipalities.models import Municipality
@@ -177,8 +177,7 @@ def measure_or_404(session: Session, code: str) -> Measure:
 
 
 def unknown_measure(code: str) -> NotFound:
-    shown = "".join(char for char in code[:40] if char.isprintable())
-    return NotFound(f"Die Maßnahme „{shown}“ gibt es nicht.")
+    return NotFound(f"Die Maßnahme „{shown(code)}“ gibt es nicht.")
 
 
 def participant_ids(session: Session, measure_id: int) -> list[int]:

@@ -16,7 +16,7 @@ from app.accounts.permissions import Principal, can_edit_measure, can_manage_str
 from app.core.api import RecordId
 from app.core.deps import SessionDep
 from app.core.enums import ApprovalResult, Priority, label
-from app.core.forms import FormDep, submit
+from app.core.forms import FormDep, accepts, submit
 from app.core.inputs import VersionOnly
 from app.core.web import redirect_with_notice, render
 from app.municipalities import queries as municipality_queries
@@ -56,6 +56,7 @@ def new_measure_form(request: Request, session: SessionDep, user: CurrentUser) -
 
 
 @router.post("/massnahmen/neu", response_model=None)
+@accepts(MeasureCreate)
 def new_measure(
     request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -96,6 +97,7 @@ def edit_measure_form(
 
 
 @router.post("/massnahmen/{code}/bearbeiten", response_model=None)
+@accepts(MeasureUpdate)
 def edit_measure(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -139,6 +141,7 @@ def _archive(
 
 
 @router.post("/massnahmen/{code}/archivieren", response_model=None)
+@accepts(VersionOnly)
 def archive_measure(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -146,6 +149,7 @@ def archive_measure(
 
 
 @router.post("/massnahmen/{code}/wiederherstellen", response_model=None)
+@accepts(VersionOnly)
 def restore_measure(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -183,6 +187,7 @@ def plan_page(code: str, request: Request, session: SessionDep, user: CurrentUse
 
 
 @router.post("/massnahmen/{code}/projektplan", response_model=None)
+@accepts(PlanUpdate)
 def save_plan(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -200,6 +205,7 @@ def save_plan(
 
 
 @router.post("/massnahmen/{code}/meilensteine", response_model=None)
+@accepts(MilestoneCreate)
 def add_milestone(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -221,6 +227,7 @@ def add_milestone(
 
 
 @router.post("/massnahmen/{code}/meilensteine/{milestone_id}", response_model=None)
+@accepts(MilestoneUpdate)
 def edit_milestone(
     code: str,
     milestone_id: RecordId,
@@ -247,6 +254,7 @@ def edit_milestone(
 
 
 @router.post("/massnahmen/{code}/meilensteine/{milestone_id}/archivieren", response_model=None)
+@accepts(VersionOnly)
 def archive_milestone(
     code: str,
     milestone_id: RecordId,
@@ -301,6 +309,7 @@ def approval_form(
 
 
 @router.post("/massnahmen/{code}/beschluss", response_model=None)
+@accepts(ApprovalIn)
 def save_approval(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:

@@ -51,11 +51,15 @@ def _cli(*args: str) -> list[str]:
 
 @dataclass
 class LiveServer:
-    """An ``ikz serve`` process and the SQLite database behind it."""
+    """An ``ikz serve`` process and the database behind it (a SQLite file of its own unless
+    ``database`` names another one, such as a PostgreSQL database)."""
 
     workdir: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    database: str = ""
+    workers: int = 1
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:
@@ -63,7 +67,7 @@ class LiveServer:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+        return self.database or f"sqlite:///{self.db_path}"
 
     @property
     def base_url(self) -> str:
@@ -83,6 +87,7 @@ class LiveServer:
             IKZ_LOG_LEVEL="WARNING",
             PYTHONPATH=str(REPO_ROOT),
         )
+        env.update(self.extra_env)
         return env
 
     def run_cli(self, *args: str) -> str:
@@ -109,7 +114,15 @@ class LiveServer:
         self.run_cli("seed", "--demo-users")
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            _cli("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+            _cli(
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+            ),
             cwd=self.workdir,
             env=self.env(),
             stdout=log,
@@ -157,8 +170,21 @@ class LiveServer:
     # --- data from the server's own database -------------------------------------------------
 
     def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
-        with sqlite3.connect(self.db_path) as connection:
-            return list(connection.execute(sql, params))
+        """Rows of ``sql`` (placeholders ``?``) read from the server's database."""
+        if not self.database:
+            with sqlite3.connect(self.db_path) as connection:
+                return list(connection.execute(sql, params))
+        from sqlalchemy import create_engine, text
+
+        names = {f"p{index}": value for index, value in enumerate(params)}
+        for index in range(len(params)):
+            sql = sql.replace("?", f":p{index}", 1)
+        engine = create_engine(self.database)
+        try:
+            with engine.connect() as connection:
+                return [tuple(row) for row in connection.execute(text(sql), names)]
+        finally:
+            engine.dispose()
 
     def display_name(self, username: str) -> str:
         rows = self.query("SELECT display_name FROM user_account WHERE username = ?", username)

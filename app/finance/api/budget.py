@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.accounts.deps import CurrentUser
 from app.core.api import API_PREFIX, responses
 from app.core.deps import SessionDep
-from app.core.inputs import MAX_YEAR, MIN_YEAR
+from app.core.inputs import MAX_YEAR, MIN_YEAR, QueryNumber
 from app.finance.queries import budget as service
 
 router = APIRouter(prefix=API_PREFIX, tags=["Haushalt"])
@@ -126,9 +126,12 @@ def get_budget(
     ] = None,
     year: Annotated[
         int | None,
-        Query(
-            description="Haushaltsjahr, z. B. 2025",
-            json_schema_extra={"minimum": MIN_YEAR, "maximum": MAX_YEAR},
+        Query(description="Haushaltsjahr, z. B. 2025"),
+        QueryNumber(
+            MIN_YEAR,
+            MAX_YEAR,
+            optional=True,
+            message=f"Das Haushaltsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen.",
         ),
     ] = None,
 ) -> BudgetPublic:

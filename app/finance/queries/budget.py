@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.accounts.permissions import Principal, can_read, require
 from app.core.enums import BudgetKind
 from app.core.errors import ValidationFailed
+from app.core.inputs import shown
 from app.core.timeutil import today
 from app.finance.queries import lookups as queries
 from app.finance.queries.shares import Share, compute_shares
@@ -142,7 +143,9 @@ def resolve_filters(
         found = municipality_queries.municipality_by_slug(session, municipality)
         if found is None:
             slugs = ", ".join(m.slug for m in municipality_queries.municipalities(session))
-            errors["municipality"] = f"Unbekannte Kommune „{municipality}“ (bekannt: {slugs})."
+            errors["municipality"] = (
+                f"Unbekannte Kommune „{shown(municipality)}“ (bekannt: {slugs})."
+            )
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         errors["year"] = f"Das Haushaltsjahr muss zwischen {MIN_YEAR} und {MAX_YEAR} liegen."
     if errors:

@@ -19,7 +19,7 @@ from app.core.deps import SessionDep
 from app.core.enums import BudgetKind, CostCategory, label
 from app.core.errors import NotFound
 from app.core.formatting import fmt_money, fmt_percent_bp
-from app.core.forms import FormDep, submit
+from app.core.forms import FormDep, accepts, submit
 from app.core.inputs import VersionOnly, parse_int
 from app.core.web import redirect_with_notice, render
 from app.finance.models import BudgetLine
@@ -104,6 +104,7 @@ def edit_line(
 
 
 @router.post("/massnahmen/{code}/budget", response_model=None)
+@accepts(BudgetLineUpdate, extra=("line_id",))
 def save_line(
     request: Request, code: str, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -175,6 +176,7 @@ def confirm_delete_line(
 
 
 @router.post("/massnahmen/{code}/budget/{line_id}/loeschen", response_model=None)
+@accepts(VersionOnly)
 def delete_line(
     request: Request,
     code: str,
@@ -243,6 +245,15 @@ def cost_key(request: Request, code: str, session: SessionDep, user: CurrentUser
 
 
 @router.post("/massnahmen/{code}/kostenschluessel", response_model=None)
+@accepts(
+    extra=(
+        "cost_key",
+        "population_reference_date",
+        "expected_version",
+        "share_erbach",
+        "share_brombachtal",
+    )
+)
 def save_cost_key(
     request: Request, code: str, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:

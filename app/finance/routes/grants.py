@@ -14,7 +14,7 @@ from app.accounts.permissions import Principal, can_manage_funding
 from app.core.api import RecordId
 from app.core.deps import SessionDep
 from app.core.errors import NotFound
-from app.core.forms import FormDep, submit
+from app.core.forms import FormDep, accepts, submit
 from app.core.timeutil import today
 from app.core.web import redirect_with_notice, render
 from app.finance.models import Grant
@@ -136,6 +136,7 @@ def edit_grant(
 
 
 @router.post("/foerderung/zuwendungen", response_model=None)
+@accepts(GrantUpdate, extra=("grant_id",))
 def save_grant(request: Request, session: SessionDep, user: CurrentUser, form: FormDep) -> Response:
     """Create a grant, or change the one the form's ``grant_id`` names."""
     grants.require_funding_manager(user)
@@ -182,6 +183,7 @@ def save_grant(request: Request, session: SessionDep, user: CurrentUser, form: F
 
 
 @router.post("/foerderung/nachweise/{proof_id}", response_model=None)
+@accepts(ProofSubmittedIn)
 def save_proof(
     request: Request, proof_id: RecordId, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:
@@ -205,6 +207,7 @@ def save_proof(
 
 
 @router.post("/foerderung/{grant_id}/abrufe", response_model=None)
+@accepts(DrawdownIn)
 def create_drawdown(
     request: Request, grant_id: RecordId, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:

@@ -14,7 +14,7 @@ from app.accounts.permissions import Principal, can_edit_haushalt_mapping
 from app.core.deps import SessionDep
 from app.core.enums import BudgetKind, CostCategory, Role
 from app.core.errors import ValidationFailed
-from app.core.forms import FormDep, submit
+from app.core.forms import FormDep, accepts, submit
 from app.core.inputs import parse_int
 from app.core.timeutil import today
 from app.core.web import redirect_with_notice, render
@@ -194,6 +194,17 @@ def export_multi_year(
     )
 
 
+MAPPING_FORM_FIELDS = (
+    *(
+        f"{prefix}_{category.value}_{kind.value}"
+        for prefix in ("produkt", "sachkonto", "version")
+        for category in CostCategory
+        for kind in BudgetKind
+    ),
+    "inv_1",
+)
+
+
 def _mapping_page(
     request: Request,
     session: Session,
@@ -302,6 +313,7 @@ def _mapping_errors(extra: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/haushalt/zuordnung", response_model=None)
+@accepts(extra=MAPPING_FORM_FIELDS)
 def save_mapping(
     request: Request, session: SessionDep, user: CurrentUser, form: FormDep, kommune: str = ""
 ) -> Response:

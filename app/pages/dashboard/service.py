@@ -20,6 +20,7 @@ from app.accounts.permissions import Principal, can_read, require
 from app.core.enums import BudgetKind, MeasureStatus
 from app.core.errors import ValidationFailed
 from app.core.formatting import german_sort_key
+from app.core.inputs import parse_int, shown
 from app.core.timeutil import today, utcnow
 from app.finance.queries import lookups as finance_queries
 from app.finance.queries import shares as ledger
@@ -97,16 +98,17 @@ def resolve(
     if kommune:
         municipality = municipality_queries.municipality_by_slug(session, kommune)
         if municipality is None:
-            errors["kommune"] = f"Unbekannte Kommune „{kommune}“."
+            errors["kommune"] = f"Unbekannte Kommune „{shown(kommune)}“."
     strategy = current_strategy(session)
     if feld and (
         strategy is None or not queries.field_exists(session, int(strategy.id or 0), feld)
     ):
-        errors["feld"] = f"Unbekanntes Handlungsfeld „{feld}“."
+        errors["feld"] = f"Unbekanntes Handlungsfeld „{shown(feld)}“."
     year: int | None = None
     if jahr:
-        if jahr.isdigit() and 2000 <= int(jahr) <= 2100:
-            year = int(jahr)
+        parsed = parse_int(jahr)
+        if parsed is not None and 2000 <= parsed <= 2100:
+            year = parsed
         else:
             errors["jahr"] = "Das Jahr muss zwischen 2000 und 2100 liegen."
     if errors:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 from urllib.parse import urlencode
 
 from app.core.enums import MeasureStatus, Priority, TrafficLight
+from app.core.inputs import bad_characters, parse_int
 
 SortKey = Literal["code", "titel", "status", "fortschritt", "ampel", "ende"]
+IGNORED_LABELS = {
+    "jahr": "Jahr",
+    "seite": "Seite",
+    "q": "Suche",
+    "kommune": "Kommune",
+    "feld": "Handlungsfeld",
+}
 SORT_KEYS: dict[str, str] = {
     "code": "Code",
     "titel": "Titel",
@@ -43,27 +51,46 @@ class MeasureFilter:
     ohne_bericht: bool = False  # only active measures without a report for 90 days
     seite: int = 1
 
+    # Parameters that were given but could not be used (shown to the user, then left out).
+    ignored: tuple[str, ...] = field(default=(), compare=False)
+
     @classmethod
     def from_params(cls, params: dict[str, str]) -> MeasureFilter:
+        ignored: list[str] = []
+
+        def text(name: str, limit: int) -> str:
+            value = params.get(name, "").strip()
+            if bad_characters(value, multiline=False) or len(value) > limit:
+                ignored.append(name)
+                return ""
+            return value
+
         year_text = params.get("jahr", "").strip()
-        year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
-        page_text = params.get("seite", "1").strip()
-        page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+        year = parse_int(year_text) if year_text else None
+        if year_text and (year is None or not 2000 <= year <= 2100):
+            ignored.append("jahr")
+            year = None
+        page_text = params.get("seite", "").strip()
+        page = parse_int(page_text) if page_text else 1
+        if page is None or page < 1:
+            ignored.append("seite")
+            page = 1
         return cls(
-            kommune=params.get("kommune", "").strip()[:40],
-            feld=params.get("feld", "").strip()[:20],
+            kommune=text("kommune", 40),
+            feld=text("feld", 20),
             status=_choice(params.get("status"), {s.value for s in MeasureStatus}),
             ampel=_choice(params.get("ampel"), {t.value for t in TrafficLight}),
             prioritaet=_choice(params.get("prioritaet"), {p.value for p in Priority}),
             jahr=year,
             beispiel=_choice(params.get("beispiel"), {"ja", "nein"}),
-            q=params.get("q", "").strip()[:100],
+            q=text("q", 100),
             sort=_choice(params.get("sort"), set(SORT_KEYS)) or "code",
             richtung="ab" if params.get("richtung") == "ab" else "auf",
             archiviert=params.get("archiviert") in {"1", "ja", "on"},
             ueberfaellig=params.get("ueberfaellig") in {"1", "ja", "on"},
             ohne_bericht=params.get("ohne_bericht") in {"1", "ja", "on"},
             seite=min(page, 10_000),
+            ignored=tuple(ignored),
         )
 
     def params(self, **changes: object) -> dict[str, str]:
@@ -71,11 +98,13 @@ class MeasureFilter:
         current = replace(self, **changes)  # type: ignore[arg-type]
         default = MeasureFilter()
         result: dict[str, str] = {}
-        for field in fields(self):
-            value = getattr(current, field.name)
-            if value == getattr(default, field.name):
+        for entry in fields(self):
+            if entry.name == "ignored":
                 continue
-            result[field.name] = "1" if value is True else str(value)
+            value = getattr(current, entry.name)
+            if value == getattr(default, entry.name):
+                continue
+            result[entry.name] = "1" if value is True else str(value)
         return result
 
     def query_string(self, **changes: object) -> str:

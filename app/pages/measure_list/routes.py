@@ -12,7 +12,7 @@ from app.core.deps import SessionDep
 from app.core.enums import MeasureStatus, Priority, TrafficLight
 from app.core.web import is_htmx_partial, render
 from app.municipalities import queries as municipality_queries
-from app.pages.measure_list.filters import SORT_KEYS, MeasureFilter
+from app.pages.measure_list.filters import IGNORED_LABELS, SORT_KEYS, MeasureFilter
 from app.pages.measure_list.queries import measure_page
 from app.portfolio import queries
 
@@ -30,6 +30,7 @@ def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> H
         "flt": flt,
         "page": measure_page(session, flt),
         "sort_keys": SORT_KEYS,
+        "ignored_labels": IGNORED_LABELS,
         "can_create": user.is_admin,
     }
     if not is_htmx_partial(request):

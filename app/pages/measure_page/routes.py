@@ -13,7 +13,7 @@ from app.accounts.permissions import Principal, can_edit_measure, can_record_app
 from app.audit.queries import measure_history, measure_history_page
 from app.core.deps import SessionDep
 from app.core.enums import MeasureStatus, TrafficLight
-from app.core.forms import FormDep, submit
+from app.core.forms import FormDep, accepts, submit
 from app.core.web import is_htmx_partial, redirect_with_notice, render
 from app.finance.queries.measure_budget import measure_budget_summary
 from app.portfolio.queries import MeasureDetail, measure_detail, measure_or_404, report_page
@@ -125,6 +125,7 @@ def _report_saved(request: Request, session: SessionDep, user: Principal, code: 
 
 
 @router.post("/massnahmen/{code}/statusbericht", response_model=None)
+@accepts(StatusReportIn)
 def post_status_report(
     code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
 ) -> Response:

@@ -1,8 +1,10 @@
 """Everything `make test` runs after the set-up, with a summary of what ran and how long it took.
 
-Steps: ruff check, ruff format --check, mypy, import-linter (floors and cycles), the suite on SQLite, the suite on PostgreSQL (when
-IKZ_TEST_DATABASE_URL is set), the browser suite (Playwright + Chromium, axe-core, the Nu Html
-Checker, schemathesis). Every step runs even when an earlier one failed, so one run shows all.
+Steps: ruff check, ruff format --check, mypy, import-linter (floors and cycles), the suite on
+SQLite, the suite on PostgreSQL (when IKZ_TEST_DATABASE_URL is set; both include the judges that
+push: hostile input and concurrent writers on a live server), the browser suite (Playwright +
+Chromium, axe-core, the Nu Html Checker, schemathesis). Every step runs even when an earlier one
+failed, so one run shows all.
 """
 
 from __future__ import annotations
@@ -118,8 +120,21 @@ def judge_figures(log: Path) -> list[str]:
     if not log.exists():
         return []
     axe_pages = axe_roles = vnu_docs = fuzz_ops = fuzz_cases = 0
+    stateful = read_only = hostile = hostile_bad = races = race_requests = 0
+    slowest = 0.0
     for line in log.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
+        if entry["judge"] == "schemathesis-stateful":
+            stateful += entry["cases"]
+        elif entry["judge"] == "schemathesis-read-only":
+            read_only += entry["cases"]
+        elif entry["judge"] == "hostile":
+            hostile += entry["requests"]
+            hostile_bad += entry["failures"]
+        elif entry["judge"] == "race":
+            races += 1
+            race_requests += entry["requests"]
+            slowest = max(slowest, float(entry.get("slowest", 0.0)))
         if entry["judge"] == "axe":
             axe_pages += entry["pages"]
             axe_roles += 1
@@ -132,6 +147,12 @@ def judge_figures(log: Path) -> list[str]:
         f"  axe-core (WCAG 2.1 A/AA)   {axe_pages} page checks, {axe_roles} roles incl. anonymous",
         f"  Nu Html Checker            {vnu_docs} distinct pages validated",
         f"  schemathesis               {fuzz_cases} cases over {fuzz_ops} API operations",
+        f"  schemathesis stateful      {stateful} linked calls; as read-only user {read_only} "
+        "writes, each refused",
+        f"  hostile input              {hostile} requests over every form, JSON, path and "
+        f"query parameter, {hostile_bad} failures",
+        f"  concurrent writers         {races} races, {race_requests} requests on a live "
+        f"two-worker server, slowest {slowest:.1f} s",
     ]
 
 
@@ -143,26 +164,27 @@ def main() -> int:
     run_tool("import-linter (floors, no cycles)", [str(BIN / "lint-imports")])
 
     parallel = ["-n", WORKERS] if WORKERS not in ("0", "1") else []
+    judge_log = Path(tempfile.mkdtemp(prefix="ikz-judges-")) / "judges.jsonl"
     run_pytest(
         "pytest on SQLite (unit, integration, packaging)",
         ["-m", "not e2e", "--ignore=tests/e2e", *parallel],
-        env={"IKZ_TEST_DATABASE_URL": ""},
+        env={"IKZ_TEST_DATABASE_URL": "", "IKZ_JUDGE_LOG": str(judge_log)},
     )
 
     pg_url = os.environ.get("IKZ_TEST_DATABASE_URL", "")
     pg_note = ""
     if pg_url:
-        # One worker: the suite migrates the one database down and up at its start.
+        # Each worker migrates a database of its own (tests/conftest.py).
         run_pytest(
             "pytest on PostgreSQL",
-            ["-m", "not e2e and not slow", "--ignore=tests/e2e", "-p", "no:xdist"],
+            ["-m", "not e2e and not slow", "--ignore=tests/e2e", *parallel],
+            env={"IKZ_JUDGE_LOG": str(judge_log)},
         )
     else:
         pg_note = "PostgreSQL pass skipped: IKZ_TEST_DATABASE_URL not set"
         banner(pg_note)
         steps.append(Step("pytest on PostgreSQL", detail="SKIPPED (IKZ_TEST_DATABASE_URL not set)"))
 
-    judge_log = Path(tempfile.mkdtemp(prefix="ikz-judges-")) / "judges.jsonl"
     if not Path("/usr/bin/chromium").exists() and not os.environ.get("IKZ_CHROMIUM"):
         note = "browser tests skipped: /usr/bin/chromium not found (apt-get install chromium)"
         if IN_CI:

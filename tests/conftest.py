@@ -14,10 +14,40 @@ from pathlib import Path
 import pytest
 
 _TMP = Path(tempfile.mkdtemp(prefix="ikz-test-"))
-TEST_DATABASE_URL = os.environ.get("IKZ_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+
+
+def _worker_database(url: str) -> str:
+    """With several pytest-xdist workers on PostgreSQL, each gets a database of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url.startswith("postgresql") or not worker:
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _worker_database(
+    os.environ.get("IKZ_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+)
 os.environ["IKZ_DATABASE_URL"] = TEST_DATABASE_URL
 os.environ.setdefault("IKZ_ENV", "development")
 os.environ.setdefault("IKZ_SECRET_KEY", "test-secret-key-for-the-suite-only-0123456789")
+# argon2 at a test's cost: hundreds of sign-ins, each proving the same thing.
+os.environ.setdefault("IKZ_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("IKZ_PASSWORD_HASH_MEMORY_KIB", "8192")
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Connection, Engine  # noqa: E402

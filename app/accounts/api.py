@@ -27,10 +27,11 @@ from app.accounts.schemas import (
     UserCreate,
     UserPublic,
 )
-from app.core.api import API_PREFIX, RecordId, responses
+from app.core.api import API_PREFIX, RecordId, created, link, responses
 from app.core.deps import SessionDep
 from app.core.forms import run_edit
 from app.core.inputs import VersionOnly
+from app.core.timeutil import as_aware
 from app.municipalities.queries import slugs_by_id
 
 router = APIRouter(prefix=API_PREFIX, tags=["Benutzer"])
@@ -61,9 +62,9 @@ def _token_public(token: ApiToken) -> TokenPublic:
     return TokenPublic(
         id=int(token.id or 0),
         name=token.name,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        revoked_at=token.revoked_at,
+        created_at=as_aware(token.created_at),
+        last_used_at=as_aware(token.last_used_at) if token.last_used_at else None,
+        revoked_at=as_aware(token.revoked_at) if token.revoked_at else None,
     )
 
 
@@ -122,7 +123,15 @@ def list_tokens(session: SessionDep, user: CurrentUser) -> list[TokenPublic]:
     response_model=NewTokenPublic,
     status_code=201,
     summary="API-Token erstellen (das Token steht nur in dieser Antwort)",
-    responses=responses(422),
+    responses=responses(422)
+    | created(
+        "Das neue Token",
+        widerrufen=link(
+            "DELETE",
+            "/api/v1/me/tokens/{token_id}",
+            token_id="$response.body#/id",  # noqa: S106
+        ),
+    ),
 )
 def create_token(
     body: TokenCreate, response: Response, session: SessionDep, user: CurrentUser
@@ -180,7 +189,14 @@ def get_user(
     response_model=UserPublic,
     status_code=201,
     summary="Benutzer anlegen (IKZ-Koordination)",
-    responses=responses(403, 422),
+    responses=responses(403, 422)
+    | created(
+        "Der neue Benutzer",
+        lesen=link("GET", "/api/v1/users/{user_id}", user_id="$response.body#/id"),
+        aktiv=link("PUT", "/api/v1/users/{user_id}/active", user_id="$response.body#/id"),
+        rolle=link("POST", "/api/v1/users/{user_id}/roles", user_id="$response.body#/id"),
+        passwort=link("PUT", "/api/v1/users/{user_id}/password", user_id="$response.body#/id"),
+    ),
 )
 def create_user(
     _admin: Admin, body: UserCreate, session: SessionDep, user: CurrentUser

@@ -174,6 +174,15 @@ def can_manage_tokens_of(actor: Principal | None, user_id: int) -> bool:
     return actor.is_admin or (actor.user_id is not None and actor.user_id == user_id)
 
 
+def holds_anywhere(actor: Principal | None, *roles: Role) -> bool:
+    """The actor holds one of ``roles`` in some municipality (or is the admin): the least one
+    needs before it is worth looking up what one wants to change. Someone who can change such
+    things nowhere gets a 403 at once, whatever they ask for, existing or not."""
+    if actor is None:
+        return False
+    return actor.is_admin or any(actor.municipalities_with(role) for role in roles)
+
+
 def require(allowed: bool, message: str | None = None) -> None:
     """Raise :class:`Forbidden` (HTTP 403) unless ``allowed``."""
     if not allowed:

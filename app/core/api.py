@@ -45,3 +45,15 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 # The id of a record in an address: a positive 32-bit integer (larger numbers name nothing and
 # would overflow the database's integer columns).
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Kennung des Datensatzes")]
+
+
+def link(method: str, path: str, **parameters: str) -> dict[str, Any]:
+    """An OpenAPI link from an answer to the operation ``method path``, its parameters taken from
+    the request or the answer (``$response.body#/id``): clients and fuzzers follow them."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters}
+
+
+def created(description: str, **links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """The documented 201 answer of a creation, with links to what one can do next with it."""
+    return {201: {"description": description, "links": links}}

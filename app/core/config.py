@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # Requests of one process inside the application at once (the rest wait on the event loop
     # up to the queue timeout, then get a 503); kept well below the thread pool's 40 threads.
     max_concurrent_requests: int = 16
+    # argon2id cost of password hashes (argon2-cffi's recommendation: 3 passes over 64 MiB).
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
     queue_timeout_seconds: float = 30.0
     log_level: str = "INFO"
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_manage_strategy, require
-from app.core.api import API_PREFIX, RecordId, responses
+from app.core.api import API_PREFIX, RecordId, created, link, responses
 from app.core.deps import SessionDep
 from app.core.forms import run_edit
 from app.core.inputs import VersionOnly
@@ -122,7 +122,19 @@ def post_status_report(
     response_model=MeasureDetailPublic,
     status_code=201,
     summary="Maßnahme anlegen",
-    responses=responses(403, 422),
+    responses=responses(403, 422)
+    | created(
+        "Die neue Maßnahme",
+        lesen=link("GET", "/api/v1/measures/{code}", code="$response.body#/code"),
+        aendern=link("PUT", "/api/v1/measures/{code}", code="$response.body#/code"),
+        statusbericht=link(
+            "POST", "/api/v1/measures/{code}/status-reports", code="$response.body#/code"
+        ),
+        meilenstein=link("POST", "/api/v1/measures/{code}/milestones", code="$response.body#/code"),
+        budgetposition=link(
+            "POST", "/api/v1/measures/{code}/budget-lines", code="$response.body#/code"
+        ),
+    ),
 )
 def create_measure(
     _creator: Annotated[Principal, Depends(_creator)],
@@ -239,7 +251,22 @@ def _milestone_public(milestone: Milestone) -> MilestonePublic:
     response_model=MilestonePublic,
     status_code=201,
     summary="Meilenstein anlegen",
-    responses=responses(403, 404, 422),
+    responses=responses(403, 404, 422)
+    | created(
+        "Der neue Meilenstein",
+        aendern=link(
+            "PUT",
+            "/api/v1/measures/{code}/milestones/{milestone_id}",
+            code="$request.path.code",
+            milestone_id="$response.body#/id",
+        ),
+        archivieren=link(
+            "POST",
+            "/api/v1/measures/{code}/milestones/{milestone_id}/archive",
+            code="$request.path.code",
+            milestone_id="$response.body#/id",
+        ),
+    ),
 )
 def create_milestone(
     code: str, _measure: Editor, body: MilestoneCreate, session: SessionDep, user: CurrentUser

@@ -6,7 +6,6 @@ skipped with a message locally, and fail in CI (``CI=true``), where `.ci/run` in
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 from tests.e2e.server import DEMO_PASSWORD, REPO_ROOT, LiveServer
+from tests.judge_log import record_judge  # noqa: F401  (re-exported for the e2e tests)
 
 CHROMIUM = Path(os.environ.get("IKZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -34,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-JUDGE_LOG = os.environ.get("IKZ_JUDGE_LOG")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -42,13 +41,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
-
-
-def record_judge(judge: str, **figures: Any) -> None:
-    """Append what a judge checked to the log that `make test` sums up at the end."""
-    if JUDGE_LOG:
-        with open(JUDGE_LOG, "a", encoding="utf-8") as log:
-            log.write(json.dumps({"judge": judge, **figures}) + "\n")
 
 
 def require_tool(path: Path, what: str, install: str) -> None:

@@ -214,3 +214,126 @@ def _fuzz_operation(
         # An operation without inputs has no invalid variant; valid cases still ran for it.
         if mode.value != "negative":
             raise
+
+
+def fuzz_read_only(schema: Any, *, headers: Mapping[str, str], budget: int = 200) -> FuzzReport:
+    """Send a read-only user's writes (valid and invalid input): every one must be a 403.
+
+    The user's own profile (``/api/v1/me/…``: password, tokens, sessions) is theirs to change
+    and is left out.
+    """
+    from schemathesis import GenerationMode
+    from schemathesis.core.result import Ok
+
+    report = FuzzReport()
+    operations = [
+        result.ok()
+        for result in schema.get_all_operations()
+        if isinstance(result, Ok)
+        and result.ok().method.upper() in ("POST", "PUT", "PATCH", "DELETE")
+        and not result.ok().path.startswith("/api/v1/me/")
+    ]
+    report.operations = len(operations)
+    per_mode = max(3, budget // (2 * max(len(operations), 1)))
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            _refused_operation(operation, mode, headers=headers, examples=per_mode, report=report)
+    return report
+
+
+def _refused_before_reading(response: Any) -> bool:
+    """403; or a request that is no request for this user at all: the fuzzer's own mutations of
+    the credentials (401) or of the body's syntax (not JSON: 400, or 422 naming no field)."""
+    if response.status_code in (401, 403):
+        return True
+    if response.status_code == 400:
+        return True
+    if response.status_code == 422:
+        try:
+            errors = response.json().get("errors") or {}
+        except ValueError:
+            return False
+        return set(errors) == {"request"}
+    return False
+
+
+def _refused_operation(
+    operation: Any, mode: Any, *, headers: Mapping[str, str], examples: int, report: FuzzReport
+) -> None:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.errors import Unsatisfiable
+
+    seen: set[int] = set()
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        report.cases += 1
+        response = case.call(headers=dict(headers))
+        if not _refused_before_reading(response) and response.status_code not in seen:
+            seen.add(response.status_code)
+            report.failures.append(
+                f"{operation.label} ({mode.value}): {response.status_code} instead of 403: "
+                f"{response.text[:160]}\n"
+                f"    reproduce: {case.as_curl_command(headers=dict(headers))}"
+            )
+
+    try:
+        run()
+    except Unsatisfiable:
+        if mode.value != "negative":
+            raise
+
+
+def fuzz_stateful(
+    schema: Any, *, headers: Mapping[str, str], scenarios: int = 25, steps: int = 8
+) -> FuzzReport:
+    """Schemathesis' stateful phase: sequences of calls that follow the OpenAPI links (create a
+    measure, then report on it, add a milestone, change it …), each answer checked."""
+    from hypothesis import HealthCheck, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    report = FuzzReport()
+    machine = schema.as_state_machine()
+    seen: set[str] = set()
+    operations: set[str] = set()
+
+    class Checked(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": dict(headers)}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            report.cases += 1
+            operations.add(case.operation.label)
+            for check in (not_a_server_error, response_schema_conformance):
+                try:
+                    case.validate_response(response, checks=[check])
+                except (Exception, BaseExceptionGroup) as failure:
+                    text = _failure_text(failure)
+                    key = f"{case.operation.label}: {text[0] if text else failure!r}"[:160]
+                    if key not in seen:
+                        seen.add(key)
+                        report.failures.append(
+                            f"stateful {case.operation.label}: {' / '.join(text[:4])}"
+                        )
+
+    Checked.run(
+        settings=settings(
+            max_examples=scenarios,
+            stateful_step_count=steps,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    report.operations = len(operations)
+    return report

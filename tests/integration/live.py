@@ -8,7 +8,6 @@ comes from its own thread and client, all released by one barrier.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
@@ -46,7 +45,9 @@ def _fresh_postgres_database(url: str) -> str:
 def start_live_server(**env: str) -> Iterator[LiveServer]:
     """Yield a started server on a fresh database; stop it and clean up afterwards."""
     workdir = Path(tempfile.mkdtemp(prefix="ikz-live-"))
-    postgres = os.environ.get("IKZ_TEST_DATABASE_URL", "")
+    from tests.conftest import TEST_DATABASE_URL
+
+    postgres = TEST_DATABASE_URL
     database = _fresh_postgres_database(postgres) if postgres.startswith("postgresql") else ""
     server = LiveServer(workdir=workdir, database=database, workers=2, extra_env=dict(env))
     try:

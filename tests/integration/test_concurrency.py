@@ -27,6 +27,7 @@ from tests.integration.live import (
     start_live_server,
     statuses,
 )
+from tests.judge_log import record_judge
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +77,7 @@ def test_fifty_status_reports_on_one_version_have_one_winner(
     outcomes = race(50, send)
     _no_server_errors(outcomes)
     assert one_winner(outcomes, won=201, lost=409), describe(outcomes)
+    record_judge("race", kind="versions", requests=len(outcomes), winners=1)
     after = _count(
         server,
         "SELECT count(*) FROM status_report r JOIN measure m ON m.id = r.measure_id "
@@ -417,5 +419,5 @@ def test_every_form_route_answers_while_the_others_wait_for_the_same_rows(
     ]
     assert not failed, "\n".join(failed)
     slowest = max(o.seconds for o in outcomes)
-    print(f"{len(jobs)} concurrent form posts over {len(requests)} routes, slowest {slowest:.1f} s")
+    record_judge("race", kind="forms", requests=len(jobs), slowest=round(slowest, 1))
     assert slowest < 30

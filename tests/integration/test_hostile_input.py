@@ -28,6 +28,7 @@ from tests.integration.hostile import (
     sweep_writes,
 )
 from tests.integration.test_permission_matrix import RULES, STATE_CHANGING, _make_ctx
+from tests.judge_log import record_judge
 
 # Routes that end the signed-in session and take no input besides.
 SESSION_ENDING = {
@@ -97,7 +98,7 @@ def test_hostile_values_in_every_field_of_every_write(
                 fingerprint=_fingerprint(session),
                 report=report,
             )
-    print(f"hostile writes: {report.requests} requests, {len(report.failures)} failures")
+    record_judge("hostile", kind="writes", requests=report.requests, failures=len(report.failures))
     assert report.requests > 2000
     assert not report.failures, "\n".join(report.failures[:40])
 
@@ -110,6 +111,6 @@ def test_hostile_query_parameters_on_every_page_and_read(
     for route in read_routes(app):
         names = query_names(route, UNDECLARED_QUERY)
         sweep_query(client, route.path, names, fingerprint=_fingerprint(session), report=report)
-    print(f"hostile reads: {report.requests} requests, {len(report.failures)} failures")
+    record_judge("hostile", kind="reads", requests=report.requests, failures=len(report.failures))
     assert report.requests > 200
     assert not report.failures, "\n".join(report.failures[:40])

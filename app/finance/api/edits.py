@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal
-from app.core.api import API_PREFIX, RecordId, responses
+from app.core.api import API_PREFIX, RecordId, created, link, responses
 from app.core.deps import SessionDep
 from app.core.errors import NotFound
 from app.core.forms import run_edit
@@ -87,7 +87,22 @@ def list_lines(code: str, session: SessionDep, user: CurrentUser) -> list[Budget
     response_model=BudgetLineRecord,
     status_code=201,
     summary="Budgetposition anlegen",
-    responses=responses(403, 404, 422),
+    responses=responses(403, 404, 422)
+    | created(
+        "Die neue Budgetposition",
+        aendern=link(
+            "PUT",
+            "/api/v1/measures/{code}/budget-lines/{line_id}",
+            code="$request.path.code",
+            line_id="$response.body#/id",
+        ),
+        loeschen=link(
+            "DELETE",
+            "/api/v1/measures/{code}/budget-lines/{line_id}",
+            code="$request.path.code",
+            line_id="$response.body#/id",
+        ),
+    ),
 )
 def create_line(
     code: str,
@@ -334,7 +349,13 @@ def get_grant(grant_id: RecordId, session: SessionDep, user: CurrentUser) -> Gra
     response_model=GrantPublic,
     status_code=201,
     summary="Zuwendung anlegen (IKZ-Koordination)",
-    responses=responses(403, 422),
+    responses=responses(403, 422)
+    | created(
+        "Die neue Zuwendung",
+        lesen=link("GET", "/api/v1/grants/{grant_id}", grant_id="$response.body#/id"),
+        aendern=link("PUT", "/api/v1/grants/{grant_id}", grant_id="$response.body#/id"),
+        abruf=link("POST", "/api/v1/grants/{grant_id}/drawdowns", grant_id="$response.body#/id"),
+    ),
 )
 def create_grant(
     _manager: FundingManager, body: GrantIn, session: SessionDep, user: CurrentUser

@@ -15,10 +15,11 @@ from app.accounts.permissions import (
     Principal,
     can_edit_actual_costs,
     can_edit_measure_budget,
+    holds_anywhere,
     require,
 )
 from app.core.db import claim_version, for_edit
-from app.core.enums import label
+from app.core.enums import Role, label
 from app.core.errors import NotFound, ValidationFailed
 from app.core.formatting import fmt_amount
 from app.core.inputs import VersionOnly
@@ -57,6 +58,11 @@ def budget_measure(
     *, session: Session, actor: Principal, code: str, planner: bool = False
 ) -> Measure:
     """The measure if ``actor`` may change its budget (``planner``: plan and delete lines)."""
+    require(
+        holds_anywhere(actor, Role.finanzen)
+        if planner
+        else holds_anywhere(actor, Role.finanzen, Role.digital)
+    )
     measure = measure_or_404(session, code)
     full, actual = budget_rights(session, actor, measure)
     require(full if planner else actual)

@@ -23,9 +23,8 @@ KEY_MESSAGE = "Den Kostenschlüssel ändert die IKZ-Koordination."
 
 def key_measure(*, session: Session, actor: Principal, code: str) -> Measure:
     """The measure if ``actor`` may change its cost key: 404, then 403."""
-    measure = measure_or_404(session, code)
     require(can_manage_strategy(actor), KEY_MESSAGE)
-    return measure
+    return measure_or_404(session, code)
 
 
 def set_cost_key(*, session: Session, actor: Principal, code: str, data: CostKeyIn) -> Measure:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from app.accounts.permissions import Principal, can_edit_haushalt_mapping, require
+from app.accounts.permissions import (
+    Principal,
+    can_edit_haushalt_mapping,
+    holds_anywhere,
+    require,
+)
+from app.core.enums import Role
 from app.core.errors import NotFound, StaleVersion, ValidationFailed
 from app.finance.models import HaushaltMapping, InvestmentNumber
 from app.finance.queries import lookups as queries
@@ -16,7 +22,9 @@ from app.portfolio.models import Measure
 
 
 def haushalt_municipality(*, session: Session, actor: Principal, slug: str) -> Municipality:
-    """The municipality if ``actor`` keeps its Haushalt mapping: 404, then 403."""
+    """The municipality if ``actor`` keeps its Haushalt mapping: 404, then 403 (a 403 at once
+    for who keeps no municipality's mapping)."""
+    require(holds_anywhere(actor, Role.finanzen))
     municipality = municipality_by_slug(session, slug)
     if municipality is None or municipality.id is None:
         raise NotFound("Diese Kommune gibt es nicht.")

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from app.accounts.permissions import Principal, can_edit_measure, can_manage_strategy, require
+from app.accounts.permissions import (
+    Principal,
+    can_edit_measure,
+    can_manage_strategy,
+    holds_anywhere,
+    require,
+)
 from app.core.db import for_edit
+from app.core.enums import Role
 from app.core.inputs import is_measure_code
 from app.portfolio.models import Measure
 from app.portfolio.queries import measure_or_404, participant_ids, unknown_measure
@@ -37,7 +44,9 @@ def require_measure_editor(
 def editable_measure(
     *, session: Session, actor: Principal, code: str, message: str = EDITOR_MESSAGE
 ) -> Measure:
-    """The measure if ``actor`` may edit it: 404 for an unknown code, then 403."""
+    """The measure if ``actor`` may edit it: 403 for who edits no measure at all, 404 for an
+    unknown code, then 403."""
+    require(holds_anywhere(actor, Role.digital), message)
     measure = measure_or_404(session, code)
     require_measure_editor(session, actor, measure, message)
     return measure
@@ -45,9 +54,8 @@ def editable_measure(
 
 def managed_measure(*, session: Session, actor: Principal, code: str) -> Measure:
     """The measure if ``actor`` manages the strategy's master data (IKZ-Koordination)."""
-    measure = measure_or_404(session, code)
     require(can_manage_strategy(actor), STRATEGY_MESSAGE)
-    return measure
+    return measure_or_404(session, code)
 
 
 def measure_for_edit(session: Session, code: str) -> Measure:

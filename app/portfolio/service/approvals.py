@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.accounts.permissions import Principal, can_record_approval, require
+from app.accounts.permissions import Principal, can_record_approval, holds_anywhere, require
 from app.core.enums import Role
 from app.core.errors import NotFound, ValidationFailed
 from app.municipalities.models import Municipality
@@ -23,8 +23,7 @@ def approval_target(
     Someone who records decisions for no municipality is refused before anything else is read.
     """
     require(
-        actor.is_admin or bool(actor.municipalities_with(Role.hauptamt)),
-        "Beschlüsse erfasst die Hauptamtsleitung der Kommune.",
+        holds_anywhere(actor, Role.hauptamt), "Beschlüsse erfasst die Hauptamtsleitung der Kommune."
     )
     measure = measure_or_404(session, code)
     municipality = municipality_by_slug(session, slug) if slug else None

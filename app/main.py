@@ -7,11 +7,15 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__, listeners, security
 from app.accounts.api import router as accounts_api
-from app.accounts.routes import router as accounts_routes
+from app.accounts.routes import admin as accounts_admin_routes
+from app.accounts.routes import profile as accounts_profile_routes
+from app.accounts.routes import signin as accounts_signin_routes
 from app.core.config import check_production_settings, get_settings
 from app.core.resources import STATIC_DIR
 from app.finance.api import budget as finance_budget_api
-from app.finance.api import edits as finance_edit_api
+from app.finance.api import grants as finance_grants_api
+from app.finance.api import haushalt as finance_haushalt_api
+from app.finance.api import measure_budget as finance_measure_budget_api
 from app.finance.routes import budget as finance_budget_routes
 from app.finance.routes import grants as finance_grant_routes
 from app.finance.routes import haushalt as finance_haushalt_routes
@@ -45,7 +49,9 @@ def create_app() -> FastAPI:
     security.install(app)  # before the routers: the CSRF check applies to every route
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(pages_router)
-    app.include_router(accounts_routes)
+    app.include_router(accounts_signin_routes.router)
+    app.include_router(accounts_profile_routes.router)
+    app.include_router(accounts_admin_routes.router)
     app.include_router(accounts_api)
     app.include_router(audit_routes)
     app.include_router(portfolio_edit_routes)  # before /massnahmen/{code}: /massnahmen/neu
@@ -57,7 +63,8 @@ def create_app() -> FastAPI:
     app.include_router(finance_budget_routes.router)
     app.include_router(finance_grant_routes.router)
     app.include_router(finance_budget_api.router)
-    app.include_router(finance_edit_api.router)
-    app.include_router(finance_edit_api.funding_router)
+    app.include_router(finance_measure_budget_api.router)
+    app.include_router(finance_haushalt_api.router)
+    app.include_router(finance_grants_api.router)
     app.include_router(dashboard_routes)
     return app

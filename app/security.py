@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
@@ -157,7 +158,7 @@ def error_response(
             body["errors"] = errors
         if extra:
             body.update(extra)
-        return JSONResponse(body, status_code=status_code, headers=headers)
+        return JSONResponse(jsonable_encoder(body), status_code=status_code, headers=headers)
     _remember_user(request)
     template = (
         f"errors/{status_code}.html" if status_code in ERROR_TEMPLATES else "errors/error.html"

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 from pydantic_core import PydanticCustomError
 
 from app.core.enums import Role
-from app.core.inputs import Flag, Input, OneOf, Slug, Text, Version
+from app.core.inputs import Input
+from app.core.rules import Flag, OneOf, Slug, Text, Version
 
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = r"[\w.@-]{1,80}"

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from app.audit.models import HIDDEN, Audited, AuditField
 from app.core.db import Versioned, describe_unique
 from app.core.enums import BudgetKind, CostCategory, enum_check
-from app.core.inputs import MAX_CENTS
+from app.core.rules import MAX_CENTS
 
 
 class BudgetLine(Audited, Versioned, SQLModel, table=True):

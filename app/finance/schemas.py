@@ -13,13 +13,13 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from app.core.enums import BudgetKind, CostCategory, CostKeyKind
-from app.core.inputs import (
+from app.core.inputs import Input
+from app.core.rules import (
     BasisPoints,
     Cents,
     Code,
     Day,
     FormName,
-    Input,
     Keyed,
     Many,
     OneOf,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.core.inputs import SLUG_PATTERN
+from app.core.rules import SLUG_PATTERN
 from app.municipalities.models import Municipality
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
-from app.core.inputs import is_measure_code, shown
 from app.core.paging import page_in_range
+from app.core.rules import is_measure_code, shown
 from app.core.timeutil import as_aware, today
 from app.municipalities.models import Municipality
 from app.municipalities.queries import slugs_by_id

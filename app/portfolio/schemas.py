@@ -19,18 +19,8 @@ from app.core.enums import (
     Priority,
     TrafficLight,
 )
-from app.core.inputs import (
-    Code,
-    Day,
-    Input,
-    Many,
-    OneOf,
-    Slug,
-    Text,
-    Version,
-    Whole,
-    not_before,
-)
+from app.core.inputs import Input
+from app.core.rules import Code, Day, Many, OneOf, Slug, Text, Version, Whole, not_before
 
 REPORT_TEXT_MAX = 4000
 LONG_TEXT_MAX = 4000

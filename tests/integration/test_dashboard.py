@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event
 from sqlmodel import Session, col, select
 
 from app.core.timeutil import as_aware, today, utcnow
@@ -25,17 +22,12 @@ from app.portfolio.models import (
     ProjectPlan,
     StatusReport,
 )
+from tests.integration.conftest import StatementCounter
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
 PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")
 CHARTS = ("chart-fortschritt", "chart-status", "chart-budget", "chart-foerderung", "chart-zeitplan")
 INACTIVE = {"abgeschlossen", "verworfen"}
-
-
-@pytest.fixture
-def signed_in(client: TestClient, login: Any) -> TestClient:
-    login(client, "hauptamt.erbach")
-    return client
 
 
 def _figure(html: str, name: str) -> str:
@@ -234,24 +226,6 @@ def test_dashboard_needs_sign_in(client: TestClient) -> None:
 
 
 # --- query count --------------------------------------------------------------------------------
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-        self.statements: list[str] = []
-
-    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        self.count += 1
-        self.statements.append(statement)
-
-
-@pytest.fixture
-def counter(connection: Connection) -> Iterator[StatementCounter]:
-    counting = StatementCounter()
-    event.listen(connection, "before_cursor_execute", counting)
-    yield counting
-    event.remove(connection, "before_cursor_execute", counting)
 
 
 def _statements(

@@ -27,12 +27,6 @@ def _clock_stands_still(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.pages.dashboard.routes.utcnow", lambda: moment)
 
 
-@pytest.fixture
-def signed_in(client: TestClient, login: Any) -> TestClient:
-    login(client, "hauptamt.erbach")
-    return client
-
-
 def _cache(client: TestClient) -> PanelCache:
     cache: PanelCache = client.app.state.panel_cache  # type: ignore[attr-defined]
     return cache

@@ -17,18 +17,13 @@ from app.core.enums import Role
 from app.finance.ledger import compute_shares, funding_by_grant
 from app.finance.models import BudgetLine, Grant, HaushaltMapping
 from app.finance.queries.budget import budget_report
-from tests.integration.finance_data import World, build_world, principal
+from tests.integration.finance_data import World, principal
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
 
 
 @pytest.fixture
-def world(session: Session) -> World:
-    return build_world(session)
-
-
-@pytest.fixture
-def signed_in(client: TestClient, world: World, login: Any) -> None:
+def kaemmerei(client: TestClient, world: World, login: Any) -> None:
     login(client, "finanzen.oberzent")
 
 
@@ -91,7 +86,7 @@ def test_funding_is_capped_by_the_grant_and_never_exceeds_a_share(
 
 
 def test_budget_api_totals_and_filters(
-    client: TestClient, signed_in: None, session: Session, world: World
+    client: TestClient, kaemmerei: None, session: Session, world: World
 ) -> None:
     response = client.get("/api/v1/budget", params={"municipality": "oberzent", "year": 2025})
     assert response.status_code == 200
@@ -124,7 +119,7 @@ def test_budget_api_totals_and_filters(
 
 
 def test_budget_api_refuses_unknown_municipality_and_odd_year(
-    client: TestClient, signed_in: None
+    client: TestClient, kaemmerei: None
 ) -> None:
     response = client.get("/api/v1/budget", params={"municipality": "darmstadt"})
     assert response.status_code == 422
@@ -150,7 +145,7 @@ def _years(client: TestClient) -> list[int]:
     return sorted({line["year"] for line in client.get("/api/v1/budget").json()["lines"]})
 
 
-def test_xlsx_and_csv_give_exactly_the_api_cents(client: TestClient, signed_in: None) -> None:
+def test_xlsx_and_csv_give_exactly_the_api_cents(client: TestClient, kaemmerei: None) -> None:
     years = _years(client)
     assert 2025 in years
     for slug in SLUGS:
@@ -195,7 +190,7 @@ def test_xlsx_and_csv_give_exactly_the_api_cents(client: TestClient, signed_in: 
             assert parsed == expected
 
 
-def test_multi_year_export_has_one_sheet_per_year(client: TestClient, signed_in: None) -> None:
+def test_multi_year_export_has_one_sheet_per_year(client: TestClient, kaemmerei: None) -> None:
     response = client.get("/haushalt/export-mehrjahr.xlsx?kommune=oberzent")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
@@ -204,14 +199,14 @@ def test_multi_year_export_has_one_sheet_per_year(client: TestClient, signed_in:
     assert years == sorted(years)
 
 
-def test_export_of_unknown_municipality_is_refused(client: TestClient, signed_in: None) -> None:
+def test_export_of_unknown_municipality_is_refused(client: TestClient, kaemmerei: None) -> None:
     response = client.get("/haushalt/export.xlsx?kommune=nirgendwo&jahr=2025")
     assert response.status_code == 422
     assert "Unbekannte Kommune" in response.text
 
 
 def test_haushalt_page_shows_shares_totals_and_exports(
-    client: TestClient, signed_in: None, session: Session, world: World
+    client: TestClient, kaemmerei: None, session: Session, world: World
 ) -> None:
     # A gap in the mapping: the line stays in the figures and is flagged.
     for mapping in session.exec(
@@ -236,7 +231,7 @@ def test_haushalt_page_shows_shares_totals_and_exports(
     assert "Mittelfristige Finanzplanung" in page.text
 
 
-def test_foerderung_page_lists_grants(client: TestClient, signed_in: None) -> None:
+def test_foerderung_page_lists_grants(client: TestClient, kaemmerei: None) -> None:
     page = client.get("/foerderung")
     assert page.status_code == 200
     assert "Testzuwendung" in page.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -14,12 +13,7 @@ from app.finance.models import BudgetLine, Drawdown, Grant, HaushaltMapping, Pro
 from app.finance.queries.funding import grant_overviews
 from app.finance.queries.measure_budget import measure_budget_summary
 from app.portfolio.models import Participation
-from tests.integration.finance_data import World, build_world, principal
-
-
-@pytest.fixture
-def world(session: Session) -> World:
-    return build_world(session)
+from tests.integration.finance_data import World, principal
 
 
 def _line(session: Session, world: World, code: str, year: int, category: str) -> BudgetLine:

@@ -4,13 +4,11 @@ all of them on their own pages, and a number of statements that does not grow wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
@@ -18,12 +16,7 @@ from app.municipalities.models import Municipality
 from app.pages.measure_page.routes import HISTORY_SHOWN
 from app.portfolio.models import Measure, Participation, StatusReport
 from app.portfolio.queries import REPORTS_PAGE_SIZE, REPORTS_SHOWN
-
-
-@pytest.fixture
-def signed_in(client: TestClient, login: Any) -> TestClient:
-    login(client, "hauptamt.erbach")
-    return client
+from tests.integration.conftest import StatementCounter
 
 
 def _measure(session: Session, slug: str = "erbach") -> Measure:
@@ -138,22 +131,6 @@ def test_every_signed_in_reader_sees_the_history_pages(
 
 
 # --- statements per request ----------------------------------------------------------------------
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, *args: Any) -> None:
-        self.count += 1
-
-
-@pytest.fixture
-def counter(connection: Connection) -> Iterator[StatementCounter]:
-    counting = StatementCounter()
-    event.listen(connection, "before_cursor_execute", counting)
-    yield counting
-    event.remove(connection, "before_cursor_execute", counting)
 
 
 def _statements(client: TestClient, counter: StatementCounter, url: str) -> int:

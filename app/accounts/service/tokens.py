@@ -16,7 +16,7 @@ from app.accounts.models import ApiToken, User
 from app.accounts.permissions import Principal, can_manage_tokens_of, require
 from app.accounts.service.principals import load_principal
 from app.core.errors import NotFound, ValidationFailed
-from app.core.inputs import bad_characters
+from app.core.rules import bad_characters
 from app.core.timeutil import as_aware, utcnow
 
 logger = logging.getLogger(__name__)

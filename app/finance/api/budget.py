@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.accounts.deps import CurrentUser
 from app.core.api import API_PREFIX, responses
 from app.core.deps import SessionDep
-from app.core.inputs import MAX_YEAR, MIN_YEAR, QueryNumber
+from app.core.rules import MAX_YEAR, MIN_YEAR, QueryNumber
 from app.finance.queries import budget as service
 
 router = APIRouter(prefix=API_PREFIX, tags=["Haushalt"])

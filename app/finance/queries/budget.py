@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.accounts.permissions import Principal, can_read, require
 from app.core.enums import BudgetKind
 from app.core.errors import ValidationFailed
-from app.core.inputs import shown
+from app.core.rules import shown
 from app.core.timeutil import today
 from app.finance.queries import lookups as queries
 from app.finance.queries.shares import Share, compute_shares

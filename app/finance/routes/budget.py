@@ -20,7 +20,8 @@ from app.core.enums import BudgetKind, CostCategory, label
 from app.core.errors import NotFound
 from app.core.formatting import fmt_money, fmt_percent_bp
 from app.core.forms import FormDep, accepts, submit
-from app.core.inputs import VersionOnly, parse_int
+from app.core.inputs import VersionOnly
+from app.core.rules import parse_int
 from app.core.web import redirect_with_notice, render
 from app.finance.models import BudgetLine
 from app.finance.queries import lookups as queries

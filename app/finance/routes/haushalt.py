@@ -15,7 +15,7 @@ from app.core.deps import SessionDep
 from app.core.enums import BudgetKind, CostCategory, Role
 from app.core.errors import ValidationFailed
 from app.core.forms import FormDep, accepts, submit
-from app.core.inputs import parse_int
+from app.core.rules import parse_int
 from app.core.timeutil import today
 from app.core.web import redirect_with_notice, render
 from app.finance import exports

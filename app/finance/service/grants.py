@@ -16,7 +16,7 @@ from app.accounts.permissions import Principal, can_manage_funding, require
 from app.core.db import claim_version, for_edit
 from app.core.errors import NotFound, ValidationFailed
 from app.core.formatting import fmt_amount, fmt_money
-from app.core.inputs import parse_int
+from app.core.rules import parse_int
 from app.finance.models import Drawdown, Grant, GrantMeasure, ProofOfUse
 from app.finance.queries import lookups as queries
 from app.finance.schemas import DrawdownIn, GrantIn, GrantUpdate, ProofSubmittedIn

@@ -24,6 +24,7 @@ from app.finance.queries import lookups as finance_queries
 from app.pages.dashboard import charts, service
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.service import Filters
+from app.pages.dashboard.timeline_chart import timeline_chart
 
 router = APIRouter(include_in_schema=False)
 TEMPLATE = "dashboard/index.html"
@@ -112,7 +113,7 @@ def _panel_context(
         return {"chart_foerderung": charts.funding_chart(funding_panel(), filters)}
     if name == "zeitplan":
         data = service.timeline(session=session, filters=filters)
-        return {"chart_zeitplan": charts.timeline_chart(data, filters, on)}
+        return {"chart_zeitplan": timeline_chart(data, filters, on)}
     raise KeyError(name)
 
 

@@ -20,7 +20,7 @@ from app.accounts.permissions import Principal, can_read, require
 from app.core.enums import BudgetKind, MeasureStatus
 from app.core.errors import ValidationFailed
 from app.core.formatting import german_sort_key
-from app.core.inputs import parse_int, shown
+from app.core.rules import parse_int, shown
 from app.core.timeutil import today, utcnow
 from app.finance.queries import lookups as finance_queries
 from app.finance.queries import shares as ledger

@@ -7,7 +7,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from app.core.enums import MeasureStatus, Priority, TrafficLight
-from app.core.inputs import bad_characters, parse_int
+from app.core.rules import bad_characters, parse_int
 
 SortKey = Literal["code", "titel", "status", "fortschritt", "ampel", "ende"]
 IGNORED_LABELS = {

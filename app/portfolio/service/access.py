@@ -13,7 +13,7 @@ from app.accounts.permissions import (
 )
 from app.core.db import for_edit
 from app.core.enums import Role
-from app.core.inputs import is_measure_code
+from app.core.rules import is_measure_code
 from app.portfolio.models import Measure
 from app.portfolio.queries import measure_or_404, participant_ids, unknown_measure
 

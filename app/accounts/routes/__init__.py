@@ -1,0 +1,1 @@
+"""HTML pages of the accounts domain: sign-in, the profile, the user administration."""

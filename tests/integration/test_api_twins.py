@@ -1,0 +1,450 @@
+"""Every HTML edit has a JSON twin under /api/v1; each twin answers its success (201/200/204),
+403 for a read-only user, 409 for a stale version (where the record has one) and a German 422
+for bad input, and appears in the OpenAPI document with those answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.accounts.models import RoleAssignment, User
+from app.finance.models import BudgetLine, Grant, ProofOfUse
+from app.municipalities.models import Municipality
+from app.portfolio.models import Measure, Milestone, ProjectPlan
+from tests.conftest import sign_in
+from tests.integration.hostile import api_routes
+from tests.integration.test_permission_matrix import STATE_CHANGING
+
+
+@dataclass
+class Targets:
+    measure: Measure
+    milestone: Milestone
+    line: BudgetLine
+    grant: Grant
+    proof: ProofOfUse
+    user: User
+    assignment: RoleAssignment
+    plan_version: int
+
+
+def _targets(session: Session) -> Targets:
+    measure = session.exec(select(Measure).where(Measure.code == "HF1-M01")).one()
+    plan = session.exec(select(ProjectPlan).where(ProjectPlan.measure_id == measure.id)).one()
+    milestone = Milestone(plan_id=int(plan.id or 0), title="Zwilling")
+    session.add(milestone)
+    line = session.exec(select(BudgetLine).where(BudgetLine.measure_id == measure.id)).first()
+    grant = session.exec(select(Grant).order_by(col(Grant.id))).first()
+    assert line is not None and grant is not None
+    from datetime import date
+
+    proof = ProofOfUse(grant_id=int(grant.id or 0), due_on=date(2027, 6, 30))
+    user = User(username="zwilling.ziel", display_name="Ziel", password_hash="x")
+    session.add_all([proof, user])
+    session.flush()
+    erbach = session.exec(select(Municipality).where(Municipality.slug == "erbach")).one()
+    assignment = RoleAssignment(user_id=int(user.id or 0), role="leser", municipality_id=erbach.id)
+    session.add(assignment)
+    session.commit()
+    return Targets(measure, milestone, line, grant, proof, user, assignment, plan.version)
+
+
+Body = dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Twin:
+    method: str
+    path: str
+    success: int
+    url: Callable[[Targets], str]
+    valid: Callable[[Targets], Body]
+    invalid: Callable[[Targets], Body]
+    stale: Callable[[Targets], tuple[str, Body]] | None = None
+
+
+def _report(t: Targets, **changes: Any) -> dict[str, Any]:
+    return {
+        "status": "in_umsetzung",
+        "progress": 30,
+        "traffic_light": "gelb",
+        "summary": "Zwilling",
+        "expected_version": t.measure.version,
+    } | changes
+
+
+def _line(t: Targets, **changes: Any) -> dict[str, Any]:
+    return {
+        "year": t.line.year,
+        "category": t.line.category,
+        "kind": t.line.kind,
+        "planned_cents": t.line.planned_cents,
+        "expected_version": t.line.version,
+    } | changes
+
+
+def _grant(t: Targets, **changes: Any) -> dict[str, Any]:
+    return {
+        "programme_id": t.grant.programme_id,
+        "notice_number": t.grant.notice_number,
+        "notice_date": t.grant.notice_date.isoformat(),
+        "title": t.grant.title,
+        "period_start": t.grant.period_start.isoformat(),
+        "period_end": t.grant.period_end.isoformat(),
+        "eligible_cents": t.grant.eligible_cents,
+        "rate_bp": t.grant.rate_bp,
+        "max_cents": t.grant.max_cents,
+        "applicant": "oberzent",
+        "measure_codes": [],
+        "expected_version": t.grant.version,
+    } | changes
+
+
+def _new_grant(t: Targets, **changes: Any) -> dict[str, Any]:
+    body = _grant(t, **changes)
+    del body["expected_version"]
+    return body
+
+
+def _m(t: Targets) -> str:
+    return f"/api/v1/measures/{t.measure.code}"
+
+
+TWINS = [
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/status-reports",
+        201,
+        lambda t: f"{_m(t)}/status-reports",
+        _report,
+        lambda t: _report(t, progress=101),
+        lambda t: (f"{_m(t)}/status-reports", _report(t, expected_version=t.measure.version - 1)),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures",
+        201,
+        lambda t: "/api/v1/measures",
+        lambda t: {"code": "HF9-Z01", "title": "Zwilling", "action_field": "HF1", "lead": "erbach"},
+        lambda t: {"code": "zu/kurz", "title": "", "action_field": "HF1", "lead": "erbach"},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}",
+        200,
+        _m,
+        lambda t: {"title": "Neu", "expected_version": t.measure.version},
+        lambda t: {
+            "title": "Neu",
+            "planned_start": "2026-05-01",
+            "planned_end": "2026-01-01",
+            "expected_version": t.measure.version,
+        },
+        lambda t: (_m(t), {"title": "Alt", "expected_version": t.measure.version - 1}),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/archive",
+        200,
+        lambda t: f"{_m(t)}/archive",
+        lambda t: {"expected_version": t.measure.version},
+        lambda t: {"expected_version": "eins"},
+        lambda t: (f"{_m(t)}/archive", {"expected_version": t.measure.version - 1}),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/restore",
+        200,
+        lambda t: f"{_m(t)}/restore",
+        lambda t: {"expected_version": t.measure.version},
+        lambda t: {"expected_version": -1},
+        lambda t: (f"{_m(t)}/restore", {"expected_version": t.measure.version - 1}),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}/plan",
+        200,
+        lambda t: f"{_m(t)}/plan",
+        lambda t: {"summary": "Plan", "expected_version": t.plan_version},
+        lambda t: {"summary": "x" * 4001, "expected_version": t.plan_version},
+        lambda t: (f"{_m(t)}/plan", {"summary": "Plan", "expected_version": t.plan_version + 5}),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/milestones",
+        201,
+        lambda t: f"{_m(t)}/milestones",
+        lambda t: {"title": "Neu", "due_on": "2026-09-30"},
+        lambda t: {"title": "Neu", "due_on": "30.09.2026"},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}/milestones/{milestone_id}",
+        200,
+        lambda t: f"{_m(t)}/milestones/{t.milestone.id}",
+        lambda t: {"title": "Geändert", "expected_version": t.milestone.version},
+        lambda t: {"title": "", "expected_version": t.milestone.version},
+        lambda t: (
+            f"{_m(t)}/milestones/{t.milestone.id}",
+            {"title": "Alt", "expected_version": t.milestone.version + 1},
+        ),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/milestones/{milestone_id}/archive",
+        200,
+        lambda t: f"{_m(t)}/milestones/{t.milestone.id}/archive",
+        lambda t: {"expected_version": t.milestone.version},
+        lambda t: {},
+        lambda t: (
+            f"{_m(t)}/milestones/{t.milestone.id}/archive",
+            {"expected_version": t.milestone.version + 1},
+        ),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/approvals",
+        201,
+        lambda t: f"{_m(t)}/approvals",
+        lambda t: {
+            "kommune": "erbach",
+            "body": "Magistrat",
+            "decided_on": "2026-03-02",
+            "result": "zugestimmt",
+        },
+        lambda t: {
+            "kommune": "erbach",
+            "body": "Magistrat",
+            "decided_on": "2026-03-02",
+            "result": "vielleicht",
+        },
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/budget-lines",
+        201,
+        lambda t: f"{_m(t)}/budget-lines",
+        lambda t: {"year": 2099, "category": "personal", "kind": "konsumtiv", "planned_cents": 1},
+        lambda t: {"year": 1999, "category": "personal", "kind": "konsumtiv", "planned_cents": -1},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}/budget-lines/{line_id}",
+        200,
+        lambda t: f"{_m(t)}/budget-lines/{t.line.id}",
+        _line,
+        lambda t: _line(t, planned_cents=10**12),
+        lambda t: (f"{_m(t)}/budget-lines/{t.line.id}", _line(t, expected_version=99)),
+    ),
+    Twin(
+        "DELETE",
+        "/api/v1/measures/{code}/budget-lines/{line_id}",
+        204,
+        lambda t: f"{_m(t)}/budget-lines/{t.line.id}?expected_version={t.line.version}",
+        lambda t: None,
+        lambda t: None,
+        lambda t: (f"{_m(t)}/budget-lines/{t.line.id}?expected_version=99", None),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}/cost-key",
+        200,
+        lambda t: f"{_m(t)}/cost-key",
+        lambda t: {"cost_key": "equal", "expected_version": t.measure.version},
+        lambda t: {"cost_key": "los", "expected_version": t.measure.version},
+        lambda t: (f"{_m(t)}/cost-key", {"cost_key": "equal", "expected_version": 0}),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/municipalities/{slug}/haushalt",
+        200,
+        lambda t: "/api/v1/municipalities/erbach/haushalt",
+        lambda t: {
+            "mappings": [
+                {"category": "personal", "kind": "investiv", "produkt": "1.1", "sachkonto": "4711"}
+            ]
+        },
+        lambda t: {"mappings": [{"category": "personal", "kind": "investiv", "produkt": "1.1"}]},
+        lambda t: (
+            "/api/v1/municipalities/erbach/haushalt",
+            {
+                "mappings": [
+                    {
+                        "category": "software",
+                        "kind": "investiv",
+                        "produkt": "1",
+                        "sachkonto": "2",
+                        "expected_version": 77,
+                    }
+                ]
+            },
+        ),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/grants",
+        201,
+        lambda t: "/api/v1/grants",
+        lambda t: _new_grant(t, notice_number="ZW-1"),
+        lambda t: _new_grant(t, notice_number="ZW-2", rate_bp=12000),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/grants/{grant_id}",
+        200,
+        lambda t: f"/api/v1/grants/{t.grant.id}",
+        _grant,
+        lambda t: _grant(t, period_end="2000-01-01"),
+        lambda t: (f"/api/v1/grants/{t.grant.id}", _grant(t, expected_version=0)),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/grants/{grant_id}/drawdowns",
+        201,
+        lambda t: f"/api/v1/grants/{t.grant.id}/drawdowns",
+        lambda t: {"requested_on": "2026-01-10", "amount_cents": 100},
+        lambda t: {"requested_on": "2026-01-10", "amount_cents": 0},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/proofs-of-use/{proof_id}",
+        200,
+        lambda t: f"/api/v1/proofs-of-use/{t.proof.id}",
+        lambda t: {"submitted_on": "2026-04-01", "expected_version": t.proof.version},
+        lambda t: {"submitted_on": "1.4.26", "expected_version": t.proof.version},
+        lambda t: (
+            f"/api/v1/proofs-of-use/{t.proof.id}",
+            {"submitted_on": "2026-04-01", "expected_version": 0},
+        ),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/users",
+        201,
+        lambda t: "/api/v1/users",
+        lambda t: {
+            "username": "zwilling.neu",
+            "display_name": "Neu",
+            "password": "ein-langes-passwort",
+        },
+        lambda t: {"username": "zwilling neu", "display_name": "Neu", "password": "kurz"},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/users/{user_id}/active",
+        200,
+        lambda t: f"/api/v1/users/{t.user.id}/active",
+        lambda t: {"active": False, "expected_version": t.user.version},
+        lambda t: {"active": "nein", "expected_version": t.user.version},
+        lambda t: (f"/api/v1/users/{t.user.id}/active", {"active": False, "expected_version": 0}),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/users/{user_id}/roles",
+        201,
+        lambda t: f"/api/v1/users/{t.user.id}/roles",
+        lambda t: {"role": "digital", "municipality": "erbach", "expected_version": t.user.version},
+        lambda t: {"role": "kaiser", "municipality": "erbach", "expected_version": t.user.version},
+        lambda t: (
+            f"/api/v1/users/{t.user.id}/roles",
+            {"role": "digital", "municipality": "erbach", "expected_version": 0},
+        ),
+    ),
+    Twin(
+        "DELETE",
+        "/api/v1/users/{user_id}/roles/{assignment_id}",
+        200,
+        lambda t: (
+            f"/api/v1/users/{t.user.id}/roles/{t.assignment.id}?expected_version={t.user.version}"
+        ),
+        lambda t: None,
+        lambda t: None,
+        lambda t: (f"/api/v1/users/{t.user.id}/roles/{t.assignment.id}?expected_version=0", None),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/users/{user_id}/password",
+        200,
+        lambda t: f"/api/v1/users/{t.user.id}/password",
+        lambda t: {"password": "ganz-neues-passwort", "expected_version": t.user.version},
+        lambda t: {"password": "kurz", "expected_version": t.user.version},
+        lambda t: (
+            f"/api/v1/users/{t.user.id}/password",
+            {"password": "ganz-neues-passwort", "expected_version": 0},
+        ),
+    ),
+]
+INVALID_BY_QUERY = {
+    "/api/v1/measures/{code}/budget-lines/{line_id}",
+    "/api/v1/users/{user_id}/roles/{assignment_id}",
+}
+
+
+def test_every_api_write_has_a_twin_in_this_table() -> None:
+    from app.main import create_app
+
+    writes = {
+        (method, route.path)
+        for route in api_routes(create_app())
+        if route.path.startswith("/api/v1/") and not route.path.startswith("/api/v1/me/")
+        for method in route.methods & STATE_CHANGING
+    }
+    assert writes == {(twin.method, twin.path) for twin in TWINS}
+
+
+def _send(client: TestClient, method: str, url: str, body: Body) -> Any:
+    return (
+        client.request(method, url, json=body) if body is not None else client.request(method, url)
+    )
+
+
+@pytest.mark.parametrize("twin", TWINS, ids=[f"{t.method} {t.path}" for t in TWINS])
+def test_twin_answers_success_403_409_and_422(
+    client: TestClient, session: Session, twin: Twin
+) -> None:
+    targets = _targets(session)
+    sign_in(client, "leser")
+    assert _send(client, twin.method, twin.url(targets), twin.valid(targets)).status_code == 403
+    sign_in(client, "admin")
+    if twin.path in INVALID_BY_QUERY:
+        bad = client.request(twin.method, twin.url(targets).split("?")[0] + "?expected_version=x")
+    else:
+        bad = _send(client, twin.method, twin.url(targets), twin.invalid(targets))
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["errors"], "a 422 names the field"
+    if twin.stale is not None:
+        url, body = twin.stale(targets)
+        stale = _send(client, twin.method, url, body)
+        assert stale.status_code == 409, stale.text
+        assert "geändert" in stale.json()["detail"]
+    ok = _send(client, twin.method, twin.url(targets), twin.valid(targets))
+    assert ok.status_code == twin.success, ok.text
+
+
+def test_the_openapi_document_names_every_answer_of_a_twin(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for twin in TWINS:
+        documented = set(spec["paths"][twin.path][twin.method.lower()]["responses"])
+        wanted = {str(twin.success), "401", "403", "422"} | ({"409"} if twin.stale else set())
+        assert wanted <= documented, f"{twin.method} {twin.path}: {sorted(documented)}"
+
+
+def test_profile_twins(client: TestClient) -> None:
+    sign_in(client, "digital.erbach")
+    token = client.post("/api/v1/me/tokens", json={"name": "Skript"})
+    assert token.status_code == 201 and token.json()["token"].startswith("ikz_")
+    assert client.post("/api/v1/me/tokens", json={"name": "x" * 121}).status_code == 422
+    assert client.delete(f"/api/v1/me/tokens/{token.json()['id']}").status_code == 204
+    wrong = client.put(
+        "/api/v1/me/password",
+        json={"current_password": "falsch-geraten", "new_password": "ein-neues-passwort"},
+    )
+    assert wrong.status_code == 422 and "current_password" in wrong.json()["errors"]
+    assert client.get("/api/v1/me").json()["username"] == "digital.erbach"
+    assert client.delete("/api/v1/me/sessions").status_code == 204
+    assert client.get("/api/v1/me").status_code == 401, "the session that asked has ended too"

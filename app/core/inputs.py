@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from app.core.errors import ValidationFailed
 from app.core.rules import FORM, FormName, Many, Version
@@ -35,6 +36,33 @@ class Input(BaseModel):
     """Base of every edit's schema: unknown JSON fields are refused, instances are read-only."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _all_required(schema: dict[str, Any]) -> None:
+    schema["required"] = list(schema.get("properties", {}))
+
+
+class Replacement(Input):
+    """The schema of an edit that replaces a record's values (HTTP PUT): a JSON body must name
+    every field, so that a value left out is never silently emptied. (A form always sends all of
+    its fields.) The OpenAPI document says so: every field is required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_all_required)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_field_given(cls, data: Any, info: ValidationInfo) -> Any:
+        context = info.context
+        if (isinstance(context, Mapping) and context.get(FORM)) or not isinstance(data, Mapping):
+            return data
+        for name in cls.model_fields:
+            if name not in data:
+                raise PydanticCustomError(
+                    "ikz_field",
+                    "Pflichtangabe fehlt: beim Ändern werden alle Felder gesendet.",
+                    {"field": name},
+                )
+        return data
 
 
 class VersionOnly(Input):

@@ -19,7 +19,7 @@ class BudgetLine(Audited, Versioned, SQLModel, table=True):
     __audit_label__ = "Budgetposition"
     __audit_fields__ = {
         "measure_id": HIDDEN,
-        "year": AuditField("Haushaltsjahr", "number"),
+        "year": AuditField("Haushaltsjahr", "text"),
         "category": AuditField("Kostenart", "choice"),
         "kind": AuditField("Art", "choice"),
         "planned_cents": AuditField("Geplant", "money"),

@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from app.core.enums import BudgetKind, CostCategory, CostKeyKind
-from app.core.inputs import Input
+from app.core.inputs import Input, Replacement
 from app.core.rules import (
     BasisPoints,
     Cents,
@@ -52,7 +52,7 @@ class BudgetLineIn(Input):
     note: Annotated[str, Text(255)] = ""
 
 
-class BudgetLineUpdate(BudgetLineIn):
+class BudgetLineUpdate(BudgetLineIn, Replacement):
     expected_version: Annotated[int, Version()]
 
 
@@ -126,7 +126,7 @@ class GrantIn(Input):
     )
 
 
-class GrantUpdate(GrantIn):
+class GrantUpdate(GrantIn, Replacement):
     expected_version: Annotated[int, Version()]
 
 

@@ -14,6 +14,7 @@ from app.audit import queries as service
 from app.core.deps import SessionDep
 from app.core.errors import ValidationFailed
 from app.core.web import render
+from app.pages.history import entity_choices, present
 from app.portfolio.queries import measure_by_code
 
 router = APIRouter(include_in_schema=False)
@@ -68,10 +69,8 @@ def audit_list(
             "result": result,
             "query": query,
             "errors": errors,
-            "entities": service.entities_in_log(session),
-            "entity_labels": service.ENTITY_LABELS,
-            "action_labels": service.ACTION_LABELS,
-            "field_changes": service.field_changes,
+            "entities": entity_choices(),
+            "entries": present(session, result.events),
         },
         status_code=422 if errors else 200,
     )

@@ -27,8 +27,8 @@ class Strategy(Audited, Versioned, SQLModel, table=True):
     __audit_fields__ = {
         "slug": HIDDEN,
         "title": AuditField("Titel"),
-        "period_start": AuditField("Beginn des Zeitraums", "number"),
-        "period_end": AuditField("Ende des Zeitraums", "number"),
+        "period_start": AuditField("Beginn des Zeitraums", "text"),
+        "period_end": AuditField("Ende des Zeitraums", "text"),
         "adopted_on": AuditField("Beschlossen am", "date"),
         "council_references": AuditField("Beschlüsse"),
         "description": AuditField("Beschreibung"),

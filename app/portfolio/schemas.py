@@ -19,7 +19,7 @@ from app.core.enums import (
     Priority,
     TrafficLight,
 )
-from app.core.inputs import Input
+from app.core.inputs import Input, Replacement
 from app.core.rules import Code, Day, Many, OneOf, Slug, Text, Version, Whole, not_before
 
 REPORT_TEXT_MAX = 4000
@@ -99,7 +99,7 @@ class MeasureCreate(MeasureFields):
     )
 
 
-class MeasureUpdate(MeasureFields):
+class MeasureUpdate(MeasureFields, Replacement):
     expected_version: Annotated[int, Version()]
 
 
@@ -115,7 +115,7 @@ class ParticipantsIn(Input):
 # --- project plans and milestones -------------------------------------------------------------
 
 
-class PlanUpdate(Input):
+class PlanUpdate(Replacement):
     summary: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = ""
     expected_version: Annotated[int, Version()]
 
@@ -140,7 +140,7 @@ class MilestoneCreate(MilestoneFields):
     pass
 
 
-class MilestoneUpdate(MilestoneFields):
+class MilestoneUpdate(MilestoneFields, Replacement):
     expected_version: Annotated[int, Version()]
 
 

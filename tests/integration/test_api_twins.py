@@ -84,7 +84,37 @@ def _line(t: Targets, **changes: Any) -> dict[str, Any]:
         "category": t.line.category,
         "kind": t.line.kind,
         "planned_cents": t.line.planned_cents,
+        "approved_cents": t.line.approved_cents,
+        "actual_cents": t.line.actual_cents,
+        "note": t.line.note,
         "expected_version": t.line.version,
+    } | changes
+
+
+def _measure(t: Targets, **changes: Any) -> dict[str, Any]:
+    """A whole measure as PUT replaces it (every field named)."""
+    m = t.measure
+    return {
+        "title": m.title,
+        "goal": m.goal,
+        "expected_effect": m.expected_effect,
+        "priority": m.priority,
+        "responsible": m.responsible,
+        "planned_start": m.planned_start.isoformat() if m.planned_start else None,
+        "planned_end": m.planned_end.isoformat() if m.planned_end else None,
+        "expected_version": m.version,
+    } | changes
+
+
+def _milestone(t: Targets, **changes: Any) -> dict[str, Any]:
+    ms = t.milestone
+    return {
+        "title": ms.title,
+        "start_on": ms.start_on.isoformat() if ms.start_on else None,
+        "due_on": ms.due_on.isoformat() if ms.due_on else None,
+        "done_on": ms.done_on.isoformat() if ms.done_on else None,
+        "owner": ms.owner,
+        "expected_version": ms.version,
     } | changes
 
 
@@ -138,14 +168,9 @@ TWINS = [
         "/api/v1/measures/{code}",
         200,
         _m,
-        lambda t: {"title": "Neu", "expected_version": t.measure.version},
-        lambda t: {
-            "title": "Neu",
-            "planned_start": "2026-05-01",
-            "planned_end": "2026-01-01",
-            "expected_version": t.measure.version,
-        },
-        lambda t: (_m(t), {"title": "Alt", "expected_version": t.measure.version - 1}),
+        lambda t: _measure(t, title="Neu"),
+        lambda t: _measure(t, planned_start="2026-05-01", planned_end="2026-01-01"),
+        lambda t: (_m(t), _measure(t, title="Alt", expected_version=t.measure.version - 1)),
     ),
     Twin(
         "POST",
@@ -187,11 +212,11 @@ TWINS = [
         "/api/v1/measures/{code}/milestones/{milestone_id}",
         200,
         lambda t: f"{_m(t)}/milestones/{t.milestone.id}",
-        lambda t: {"title": "Geändert", "expected_version": t.milestone.version},
-        lambda t: {"title": "", "expected_version": t.milestone.version},
+        lambda t: _milestone(t, title="Geändert"),
+        lambda t: _milestone(t, title=""),
         lambda t: (
             f"{_m(t)}/milestones/{t.milestone.id}",
-            {"title": "Alt", "expected_version": t.milestone.version + 1},
+            _milestone(t, title="Alt", expected_version=t.milestone.version + 1),
         ),
     ),
     Twin(
@@ -448,3 +473,19 @@ def test_profile_twins(client: TestClient) -> None:
     assert client.get("/api/v1/me").json()["username"] == "digital.erbach"
     assert client.delete("/api/v1/me/sessions").status_code == 204
     assert client.get("/api/v1/me").status_code == 401, "the session that asked has ended too"
+
+
+def test_a_put_that_leaves_out_a_field_is_refused_and_changes_nothing(
+    client: TestClient, session: Session
+) -> None:
+    targets = _targets(session)
+    sign_in(client, "admin")
+    body = _measure(targets, title="Nur der Titel")
+    del body["goal"]
+    answer = client.put(_m(targets), json=body)
+    assert answer.status_code == 422
+    assert "goal" in answer.json()["errors"]
+    assert "alle Felder" in answer.json()["errors"]["goal"]
+    assert client.get(_m(targets)).json()["title"] == targets.measure.title
+    spec = client.get("/openapi.json").json()["components"]["schemas"]["MeasureUpdate"]
+    assert set(spec["required"]) == set(spec["properties"]), "the document says PUT needs all"

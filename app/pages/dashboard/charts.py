@@ -26,7 +26,7 @@ from app.pages.dashboard.service import (
 
 FONT = "Fira Sans, Arial, sans-serif"
 STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "geplant": ("#8aa1c1", "/"),
+    "geplant": ("#4a6fa5", "/"),
     "in_umsetzung": ("#1f4e8c", ""),
     "abgeschlossen": ("#2e7d32", "x"),
     "zurueckgestellt": ("#b26a00", "."),
@@ -103,6 +103,40 @@ def _bar(**properties: Any) -> dict[str, Any]:
     return {"type": "bar", **properties}
 
 
+def filled(colour: str, pattern: str = "") -> dict[str, Any]:
+    """A bar filled with ``colour``, ``pattern`` drawn over it in white as a second cue.
+
+    plotly.js draws a pattern in place of the fill unless its fill mode is "overlay": white
+    pattern lines on no background left bars invisible.
+    """
+    marker: dict[str, Any] = {"color": colour, "line": {"color": colour, "width": 1}}
+    if pattern:
+        marker["pattern"] = {
+            "shape": pattern,
+            "fillmode": "overlay",
+            "fgcolor": "#ffffff",
+            "fgopacity": 0.55,
+            "size": 9,
+        }
+    return marker
+
+
+def outlined(colour: str, pattern: str) -> dict[str, Any]:
+    """A bar drawn as a coloured frame with a coloured pattern on white (the "Ist" series)."""
+    return {
+        "color": "#ffffff",
+        "line": {"color": colour, "width": 2},
+        "pattern": {
+            "shape": pattern,
+            "fillmode": "overlay",
+            "bgcolor": "#ffffff",
+            "fgcolor": colour,
+            "fgopacity": 1,
+            "size": 7,
+        },
+    }
+
+
 def _scatter(**properties: Any) -> dict[str, Any]:
     return {"type": "scatter", **properties}
 
@@ -135,7 +169,7 @@ def progress_chart(items: list[FieldProgress], filters: Filters) -> Chart:
             x=[i.average_progress for i in items],
             text=[f"{i.average_progress} % ({i.measures} Maßn.)" for i in items],
             textposition="auto",
-            marker={"color": "#1f4e8c", "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
+            marker=filled("#1f4e8c"),
             customdata=urls,
             hovertemplate="%{y}: %{x} %<extra></extra>",
             name="Durchschnittlicher Fortschritt",
@@ -188,7 +222,7 @@ def status_chart(
                 y=values,
                 text=[str(v) if v else "" for v in values],
                 textposition="inside",
-                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#ffffff"}},
+                marker=filled(colour, pattern),
                 customdata=[_status_url(filters, m.slug, status) for m, _ in matrix],
                 hovertemplate="%{x}: %{y} " + label(status) + "<extra></extra>",
             )
@@ -249,14 +283,7 @@ def budget_chart(panel: BudgetPanel, scope_name: str) -> Chart:
                 name=name,
                 x=years,
                 y=[_euros(c) for c in cents],
-                marker={
-                    "color": colour if "Plan" in name else "#ffffff",
-                    "line": {"color": colour, "width": 2},
-                    "pattern": {
-                        "shape": pattern,
-                        "fgcolor": colour if "Ist" in name else "#ffffff",
-                    },
-                },
+                marker=filled(colour, pattern) if "Plan" in name else outlined(colour, pattern),
                 hovertext=[
                     f"{name} {y}: {fmt_money(c)}" for y, c in zip(years, cents, strict=True)
                 ],
@@ -306,7 +333,7 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
             orientation="h",
             y=names,
             x=[_euros(c) for c in drawn],
-            marker={"color": "#2e7d32", "pattern": {"shape": "", "fgcolor": "#ffffff"}},
+            marker=filled("#2e7d32"),
             text=[fmt_money(c) for c in drawn],
             textposition="auto",
             textangle=0,
@@ -319,11 +346,7 @@ def funding_chart(panel: FundingPanel, filters: Filters) -> Chart:
             orientation="h",
             y=names,
             x=[_euros(c) for c in remaining],
-            marker={
-                "color": "#ffffff",
-                "line": {"color": "#2e7d32", "width": 2},
-                "pattern": {"shape": "/", "fgcolor": "#2e7d32"},
-            },
+            marker=outlined("#2e7d32", "/"),
             text=[fmt_money(c) for c in remaining],
             textposition="auto",
             textangle=0,

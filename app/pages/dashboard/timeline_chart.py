@@ -18,12 +18,13 @@ from app.pages.dashboard.service import (
 
 def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
     fig = _Figure()
-    labels = [f"{m.code}" for m in data.measures]
+    names = {m.id: _row_name(m.code, m.title) for m in data.measures}
+    labels = list(names.values())
     xs: list[Any] = []
     ys: list[Any] = []
     for m in data.measures:
         xs += [m.start.isoformat(), m.end.isoformat(), None]
-        ys += [m.code, m.code, None]
+        ys += [names[m.id], names[m.id], None]
     fig.add_trace(
         _scatter(
             name="Maßnahme (geplanter Zeitraum)",
@@ -38,14 +39,37 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         (ms, m) for m in data.measures for ms in data.milestones.get(m.id, []) if ms.done_on is None
     ]
     done_ms = [(ms, m) for m in data.measures for ms in data.milestones.get(m.id, []) if ms.done_on]
+    due = [(ms, m) for ms, m in open_ms if ms.due_on >= on]
+    late = [(ms, m) for ms, m in open_ms if ms.due_on < on]
     fig.add_trace(
         _scatter(
             name="Meilenstein offen",
-            x=[ms.due_on.isoformat() for ms, _ in open_ms],
-            y=[m.code for _, m in open_ms],
+            x=[ms.due_on.isoformat() for ms, _ in due],
+            y=[names[m.id] for _, m in due],
             mode="markers",
-            marker={"symbol": "diamond-open", "size": 13, "color": "#b00020", "line": {"width": 3}},
-            hovertext=[f"{ms.title}: fällig {fmt_date(ms.due_on)}" for ms, _ in open_ms],
+            marker={
+                "symbol": "diamond-open",
+                "size": 13,
+                "color": "#1f4e8c",
+                "line": {"width": 3, "color": "#1f4e8c"},
+            },
+            hovertext=[f"{ms.title}: fällig {fmt_date(ms.due_on)}" for ms, _ in due],
+            hoverinfo="text",
+        )
+    )
+    fig.add_trace(
+        _scatter(
+            name="Meilenstein überfällig",
+            x=[ms.due_on.isoformat() for ms, _ in late],
+            y=[names[m.id] for _, m in late],
+            mode="markers",
+            marker={
+                "symbol": "x-thin-open",
+                "size": 15,
+                "color": "#b00020",
+                "line": {"width": 4, "color": "#b00020"},
+            },
+            hovertext=[f"{ms.title}: überfällig seit {fmt_date(ms.due_on)}" for ms, _ in late],
             hoverinfo="text",
         )
     )
@@ -53,7 +77,7 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         _scatter(
             name="Meilenstein erledigt",
             x=[ms.due_on.isoformat() for ms, _ in done_ms],
-            y=[m.code for _, m in done_ms],
+            y=[names[m.id] for _, m in done_ms],
             mode="markers",
             marker={
                 "symbol": "circle",
@@ -79,7 +103,7 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         autorange="reversed", type="category", categoryorder="array", categoryarray=labels
     )
     fig.update_xaxes(type="date", tickformat="%m/%Y")
-    overdue = sum(1 for ms, _ in open_ms if ms.due_on < on)
+    overdue = len(late)
     if data.measures:
         summary = (
             f"Die Zeitleiste zeigt {len(data.measures)} laufende oder geplante Maßnahmen mit "
@@ -106,10 +130,16 @@ def timeline_chart(data: Timeline, filters: Filters, on: date) -> Chart:
         "chart-zeitplan",
         "Zeitplan der Maßnahmen und Meilensteine",
         summary,
-        _layout(fig, height=max(260, 32 * len(data.measures) + 150), top=40),
+        _layout(fig, height=max(260, 34 * len(data.measures) + 160), top=40),
         ["Maßnahme", "Status", "Beginn", "Ende", "Meilensteine"],
         rows,
     )
+
+
+def _row_name(code: str, title: str, limit: int = 38) -> str:
+    """A timeline row's name: code and title, the title shortened to fit beside the chart."""
+    short = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    return f"{code} {short}"
 
 
 def _milestone_state(milestone: TimelineMilestone, on: date) -> str:

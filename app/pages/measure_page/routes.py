@@ -16,6 +16,7 @@ from app.core.enums import MeasureStatus, TrafficLight
 from app.core.forms import FormDep, accepts, submit
 from app.core.web import is_htmx_partial, redirect_with_notice, render
 from app.finance.queries.measure_budget import measure_budget_summary
+from app.pages.history import present
 from app.portfolio.queries import MeasureDetail, measure_detail, measure_or_404, report_page
 from app.portfolio.schemas import StatusReportIn
 from app.portfolio.service.access import REPORTER_MESSAGE, editable_measure
@@ -52,7 +53,7 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
         "budget": budget,
         "budget_template": "finance/_measure_budget.html",
         "shares": budget.key_shares_bp,
-        "history": history[:HISTORY_SHOWN],
+        "history": present(session, history[:HISTORY_SHOWN]),
         "more_history": len(history) > HISTORY_SHOWN,
         "approval_municipalities": {
             p.municipality.id
@@ -95,7 +96,11 @@ def measure_changes(
     measure = measure_or_404(session, code)
     assert measure.id is not None
     result = measure_history_page(session, measure.id, seite)
-    return render(request, "portfolio/history.html", {"result": result, "m": measure})
+    return render(
+        request,
+        "portfolio/history.html",
+        {"result": result, "m": measure, "entries": present(session, result.events)},
+    )
 
 
 def _status_panel(

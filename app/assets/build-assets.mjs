@@ -26,4 +26,5 @@ for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
 }
 cpSync(join(here, "css"), join(out, "css"), { recursive: true });
 cpSync(join(here, "js"), join(out, "js"), { recursive: true });
+cpSync(join(here, "img"), join(out, "img"), { recursive: true });
 console.log(`assets built into ${out}`);

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = 65536
     queue_timeout_seconds: float = 30.0
     log_level: str = "INFO"
+    # YAML file with the Impressum and the Datenschutzerklärung (empty: the sample shipped in
+    # app/pages/texts/site.yaml, whose placeholders the operator replaces).
+    site_texts: str = ""
 
     @property
     def effective_database_url(self) -> str:

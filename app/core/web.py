@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,10 +15,19 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from app.core import formatting
 from app.core.enums import LABELS, field_label, label
 from app.core.resources import STATIC_DIR, resource_dir
+from app.core.timeutil import BERLIN, as_aware, utcnow
 
 templates = Jinja2Blocks(directory=str(resource_dir("templates")))
 env = templates.env
-env.globals.update(label=label, LABELS=LABELS)
+env.globals.update(label=label, LABELS=LABELS, now=utcnow)
+
+
+def _print_stamp(moment: datetime) -> str:
+    """The Stand of a printed page as the query of ``/druck.css`` (local time, to the minute)."""
+    return as_aware(moment).astimezone(BERLIN).strftime("%Y%m%d%H%M")
+
+
+env.filters["print_stamp"] = _print_stamp
 env.filters.update(
     date=formatting.fmt_date,
     datetime=formatting.fmt_datetime,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.accounts.deps import CurrentUser
+from app.accounts.deps import OptionalUser
 from app.core.deps import SessionDep
 from app.core.web import render
 from app.municipalities import queries as municipality_queries
@@ -47,5 +47,9 @@ def overview(*, session: Session) -> Overview:
 
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+def start(request: Request, session: SessionDep, user: OptionalUser) -> HTMLResponse:
+    if user is None:
+        # Visitors learn what this is and where to sign in; nothing of the portfolio is shown.
+        strategy = queries.current_strategy(session)
+        return render(request, "pages/landing.html", {"strategy": strategy})
     return render(request, "portfolio/start.html", {"overview": overview(session=session)})

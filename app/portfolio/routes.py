@@ -6,9 +6,9 @@ hands the form to :func:`app.core.forms.submit` with the edit's schema and servi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import CurrentUser
@@ -177,13 +177,27 @@ def _plan_page(
     )
 
 
-def _plan_saved(request: Request, code: str, notice: str) -> Response:
-    return redirect_with_notice(request, f"/massnahmen/{code}/projektplan", notice)
+def _plan_saved(request: Request, code: str, notice: str, anchor: str) -> Response:
+    """Back to the plan with a notice, at the thing that changed (marked as the page's target)."""
+    return redirect_with_notice(request, f"/massnahmen/{code}/projektplan#{anchor}", notice)
 
 
 @router.get("/massnahmen/{code}/projektplan", response_class=HTMLResponse)
-def plan_page(code: str, request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    return _plan_page(request, session, user, code)
+def plan_page(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    bearbeiten: Annotated[
+        str,
+        Query(
+            pattern=r"^(plan|neu|[1-9][0-9]{0,8})$",
+            description="Was bearbeitet wird: plan, neu oder die Nummer eines Meilensteins",
+        ),
+    ] = "",
+) -> HTMLResponse:
+    """The plan with its milestones as a list; one thing at a time opens for editing."""
+    return _plan_page(request, session, user, code, editing=bearbeiten)
 
 
 @router.post("/massnahmen/{code}/projektplan", response_model=None)
@@ -197,7 +211,9 @@ def save_plan(
         schema=PlanUpdate,
         form=form,
         apply=lambda data: plans.update_plan(session=session, actor=user, code=code, data=data),
-        success=lambda _plan: _plan_saved(request, code, "Der Projektplan wurde gespeichert."),
+        success=lambda _plan: _plan_saved(
+            request, code, "Die Beschreibung des Plans wurde gespeichert.", "beschreibung"
+        ),
         failure=lambda status, extra: _plan_page(
             request, session, user, code, status, plan_form=extra
         ),
@@ -218,7 +234,10 @@ def add_milestone(
             session=session, actor=user, code=code, data=data
         ),
         success=lambda milestone: _plan_saved(
-            request, code, f"Der Meilenstein „{milestone.title}“ wurde angelegt."
+            request,
+            code,
+            f"Der Meilenstein „{milestone.title}“ wurde angelegt.",
+            f"meilenstein-{milestone.id}",
         ),
         failure=lambda status, extra: _plan_page(
             request, session, user, code, status, new_form=extra
@@ -245,7 +264,10 @@ def edit_milestone(
             session=session, actor=user, code=code, milestone_id=milestone_id, data=data
         ),
         success=lambda milestone: _plan_saved(
-            request, code, f"Der Meilenstein „{milestone.title}“ wurde gespeichert."
+            request,
+            code,
+            f"Der Meilenstein „{milestone.title}“ wurde gespeichert.",
+            f"meilenstein-{milestone.id}",
         ),
         failure=lambda status, extra: _plan_page(
             request, session, user, code, status, edit_forms={milestone_id: extra}
@@ -277,7 +299,10 @@ def archive_milestone(
             data=data,
         ),
         success=lambda milestone: _plan_saved(
-            request, code, f"Der Meilenstein „{milestone.title}“ wurde archiviert."
+            request,
+            code,
+            f"Der Meilenstein „{milestone.title}“ wurde archiviert.",
+            "meilensteine-titel",
         ),
         failure=lambda status, extra: _plan_page(
             request, session, user, code, status, edit_forms={milestone_id: extra}
@@ -327,7 +352,7 @@ def save_approval(
         ),
         success=lambda _approval: redirect_with_notice(
             request,
-            f"/massnahmen/{code}#kommunen",
+            f"/massnahmen/{code}#beschluss-{municipality.slug}",
             f"Der Beschluss für {municipality.name} wurde gespeichert.",
         ),
         failure=lambda status, extra: _approval_page(

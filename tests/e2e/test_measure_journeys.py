@@ -50,6 +50,8 @@ def test_officer_filters_opens_and_reports_with_the_keyboard(
     page.evaluate("window.__sameDocument = true")
 
     summary = "Pilotbetrieb im Bürgerbüro gestartet, erste Rückmeldungen positiv."
+    assert page.locator("#stand").bounding_box()["y"] < 600, "the current state comes first"
+    page.locator("#status-melden > summary").click()
     page.locator("#sb-status").focus()
     page.keyboard.press("Tab")
     assert _focused(page)["name"] == "progress"
@@ -75,6 +77,10 @@ def test_officer_filters_opens_and_reports_with_the_keyboard(
     assert page.evaluate("document.activeElement.getAttribute('role')") == "status", (
         "focus moves to the confirmation after the swap"
     )
+    assert "65 % umgesetzt" in page.locator("#kopf-status").inner_text(), (
+        "the badges under the title show the new state"
+    )
+    assert "Fortschritt: 65 %" in page.locator("#stand").inner_text()
     rows = live_server.query(
         "SELECT r.progress FROM status_report r JOIN measure m ON m.id = r.measure_id "
         "WHERE m.code = ? AND r.summary = ?",

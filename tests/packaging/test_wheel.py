@@ -141,6 +141,7 @@ def test_installed_wheel_migrates_seeds_and_serves_outside_the_source_tree(
             for town in ("Erbach", "Michelstadt", "Oberzent", "Brombachtal"):
                 assert town in start.text, town
             assert client.get("/barrierefreiheit").status_code == 200
+            assert "Impressum" in client.get("/impressum").text
             assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
             assert client.get("/healthz").json()["database"] == "ok"
         print("served")

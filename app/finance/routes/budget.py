@@ -125,7 +125,7 @@ def save_line(
     def saved(saved_line: BudgetLine) -> Response:
         return redirect_with_notice(
             request,
-            f"/massnahmen/{code}/budget",
+            f"/massnahmen/{code}/budget#position-{saved_line.id}",
             f"Die Budgetposition {line_text(saved_line)} wurde gespeichert.",
         )
 

@@ -113,8 +113,9 @@ def _status_panel(
 ) -> HTMLResponse:
     detail = measure_detail(session=session, code=code)
     if is_htmx_partial(request):
-        # htmx swaps in the status panel only: no need for the budget or the change history.
-        context = _status_context(detail, user) | extra
+        # htmx swaps in the status panel only (no budget, no change history); the badges under
+        # the title and the report history follow out of band.
+        context = _status_context(detail, user) | extra | {"oob": True}
     else:
         context = _page_context(session, detail, user) | extra
     return render(
@@ -125,7 +126,7 @@ def _status_panel(
 def _report_saved(request: Request, session: SessionDep, user: Principal, code: str) -> Response:
     notice = "Der Statusbericht wurde gespeichert."
     if not is_htmx_partial(request):
-        return redirect_with_notice(request, f"/massnahmen/{code}#statusbereich", notice)
+        return redirect_with_notice(request, f"/massnahmen/{code}#stand", notice)
     return _status_panel(request, session, user, code, 200, {"notice": notice})
 
 

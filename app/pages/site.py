@@ -13,6 +13,7 @@ from sqlalchemy import text
 from app import __version__
 from app.accounts.deps import OptionalUser
 from app.core.db import get_engine
+from app.core.timeutil import BERLIN
 from app.core.web import render, static_url
 from app.pages.legal import site_texts
 
@@ -77,7 +78,7 @@ def print_footer(
     with the page number beside it. Browsers print page margins only from CSS, and CSS cannot
     read the time from the page, so each page links this stylesheet with its Stand."""
     try:
-        moment = datetime.strptime(stand, "%Y%m%d%H%M")
+        moment = datetime.strptime(stand, "%Y%m%d%H%M").replace(tzinfo=BERLIN)
     except ValueError:
         return Response(
             "/* Ungültiger Stand */", status_code=422, media_type="text/css; charset=utf-8"

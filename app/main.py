@@ -11,6 +11,7 @@ from app.accounts.routes import admin as accounts_admin_routes
 from app.accounts.routes import profile as accounts_profile_routes
 from app.accounts.routes import signin as accounts_signin_routes
 from app.core.config import check_production_settings, get_settings
+from app.core.openapi import german_openapi
 from app.core.resources import STATIC_DIR
 from app.finance.api import budget as finance_budget_api
 from app.finance.api import grants as finance_grants_api
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
         docs_url=None,  # app.pages.site serves /docs with local assets (CSP: self only)
         redoc_url=None,
     )
+    app.openapi = german_openapi(app)  # type: ignore[method-assign]
     app.state.panel_cache = PanelCache()  # rendered dashboard panels of this process
     security.install(app)  # before the routers: the CSRF check applies to every route
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

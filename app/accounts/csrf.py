@@ -10,6 +10,8 @@ Anonymous requests without a session user carry no authority, so the sign-in che
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import secrets
 
@@ -35,13 +37,36 @@ class CsrfFailed(Forbidden):
         )
 
 
+def _masked(token: str) -> str:
+    """The token under a fresh one-time pad, so that no two pages carry the same bytes.
+
+    Responses are compressed; a secret that repeats in every page next to text an attacker can
+    inject (a search term) could otherwise be guessed from the compressed sizes (BREACH)."""
+    raw = token.encode()
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(
+        pad + bytes(a ^ b for a, b in zip(pad, raw, strict=True))
+    ).decode()
+
+
+def _unmasked(sent: str) -> bytes:
+    try:
+        data = base64.urlsafe_b64decode(sent.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return b""
+    half = len(data) // 2
+    if half == 0 or len(data) % 2:
+        return b""
+    return bytes(a ^ b for a, b in zip(data[:half], data[half:], strict=True))
+
+
 def session_token(request: Request) -> str:
-    """The session's token, created on first use; also exposed to templates."""
+    """The session's token, created on first use; templates get it masked afresh per response."""
     token = request.session.get(CSRF_SESSION_KEY)
     if not isinstance(token, str) or len(token) < 32:
         token = secrets.token_urlsafe(32)
         request.session[CSRF_SESSION_KEY] = token
-    request.state.csrf_token = token
+    request.state.csrf_token = _masked(token)
     return token
 
 
@@ -74,5 +99,5 @@ async def verify_csrf(request: Request) -> None:
     if SESSION_SECRET_KEY not in request.session and request.url.path not in ALWAYS_CHECKED_PATHS:
         return
     sent = await _sent_token(request)
-    if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+    if not sent or not hmac.compare_digest(_unmasked(sent), expected.encode()):
         raise CsrfFailed()

@@ -65,9 +65,10 @@ def favicon() -> RedirectResponse:
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-def api_docs(request: Request) -> HTMLResponse:
-    """Swagger UI from our own static files (FastAPI's default page needs a CDN and inline JS)."""
-    return render(request, "pages/api_docs.html", block=None)
+def api_docs(request: Request, user: OptionalUser) -> HTMLResponse:
+    """Swagger UI from our own static files (FastAPI's default page needs a CDN and inline JS),
+    inside the application's own page with its header and a German introduction."""
+    return render(request, "pages/api_docs.html")
 
 
 @router.get("/druck.css", include_in_schema=False)

@@ -212,11 +212,17 @@ def test_print_view_has_date_and_data_state(signed_in: TestClient) -> None:
     assert html.count('<details class="dash-table" open>') == len(CHARTS)
 
 
-def test_plotly_is_served_by_the_app(client: TestClient) -> None:
-    response = client.get("/vendor/plotly.min.js")
+def test_plotly_is_served_by_the_app_and_kept_for_a_year(signed_in: TestClient) -> None:
+    url = re.search(
+        r'<script src="(/static/vendor/plotly/[^"]+)"', signed_in.get("/dashboard").text
+    )
+    assert url is not None, "the dashboard loads the partial plotly.js bundle from our files"
+    response = signed_in.get(url.group(1))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
-    assert b"plotly.js" in response.content[:200]
+    assert b"plotly.js" in response.content[:300]
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers.get("content-encoding") == "gzip", "sent compressed"
 
 
 def test_dashboard_needs_sign_in(client: TestClient) -> None:

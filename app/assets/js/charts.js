@@ -21,10 +21,22 @@
       } catch (error) {
         return;
       }
-      window.Plotly.newPlot(target, figure.data || [], figure.layout || {}, CONFIG).then(function () {
+      var layout = figure.layout || {};
+      if (layout.dragmode === undefined) {
+        layout.dragmode = false; // no zoom box: a click on a bar opens its measures
+      }
+      window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
         target.setAttribute("data-drawn", block.textContent.length + "");
         target.classList.add("dash-plot--drawn");
         // Bars carry the URL of the filtered measures list: clicking one drills down.
+        // Over a bar that leads somewhere the cursor is a pointer, as over any link.
+        target.on("plotly_hover", function (event) {
+          var point = event && event.points && event.points[0];
+          target.classList.toggle("dash-plot--pointing", !!(point && typeof point.customdata === "string"));
+        });
+        target.on("plotly_unhover", function () {
+          target.classList.remove("dash-plot--pointing");
+        });
         target.on("plotly_click", function (event) {
           var point = event && event.points && event.points[0];
           var url = point && point.customdata;

@@ -1,15 +1,14 @@
-"""Dashboard pages: the whole page, one panel per htmx request, the print view, plotly.js."""
+"""Dashboard pages: the whole page, one panel per htmx request, the print view."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from jinja2_fragments import render_block
 from markupsafe import Markup
 from sqlmodel import Session
@@ -18,8 +17,9 @@ from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal
 from app.core import generation
 from app.core.deps import SessionDep
+from app.core.resources import STATIC_DIR
 from app.core.timeutil import today, utcnow
-from app.core.web import is_htmx_partial, render, templates
+from app.core.web import is_htmx_partial, render, static_url, templates
 from app.finance.queries import lookups as finance_queries
 from app.pages.dashboard import charts, service
 from app.pages.dashboard.cache import PanelCache
@@ -33,39 +33,26 @@ _STYLE_GUARD = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _plotly_bundle() -> tuple[bytes, str]:
-    """plotly.js as shipped inside the Python plotly package (no CDN, no copy in git)."""
-    import plotly
-
-    data = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
-    return data, str(plotly.__version__)
-
-
-@router.get("/vendor/plotly.min.js")
-def plotly_js() -> Response:
-    data, version = _plotly_bundle()
-    return Response(
-        data,
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=86400", "X-Plotly-Package": version},
-    )
+PLOTLY = "vendor/plotly/plotly-basic.min.js"  # from npm: bar and scatter traces only
 
 
 @lru_cache(maxsize=1)
 def plotly_style_guards() -> tuple[str, ...]:
     """Ids of the <style> elements plotly.js injects at load time unless one already exists.
 
-    The bundle adds a stylesheet for map traces (which we do not use) as an inline <style>; the
-    CSP blocks it. The page puts an empty element with the same id into <head>, so plotly.js
-    skips it. Read from the bundle, so a new plotly version keeps working.
+    The bundle adds a stylesheet as an inline <style>; the CSP blocks it. The page puts an empty
+    element with the same id into <head>, so plotly.js skips it. Read from the bundle, so a new
+    plotly version keeps working.
     """
-    text = _plotly_bundle()[0].decode("utf-8", errors="replace")
+    bundle = STATIC_DIR / PLOTLY
+    if not bundle.is_file():
+        return ()
+    text = bundle.read_text(encoding="utf-8", errors="replace")
     return tuple(dict.fromkeys(_STYLE_GUARD.findall(text)))
 
 
 def plotly_url() -> str:
-    return f"/vendor/plotly.min.js?v={_plotly_bundle()[1]}"
+    return static_url(PLOTLY)
 
 
 def _panel_context(

@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = 65536
     queue_timeout_seconds: float = 30.0
     log_level: str = "INFO"
+    # E-mail (``ikz notify send``): ``smtp://user:password@host:587`` (STARTTLS),
+    # ``smtps://user:password@host:465`` (TLS), ``smtp+plain://host:25`` (a relay on the same
+    # machine or network, without TLS). Empty: no mail is sent.
+    smtp_url: str = ""
+    mail_from: str = "IKZ-Portfolio <ikz-portfolio@localhost>"
+    # A CA bundle (PEM) that signed the mail server's certificate, when it is not one the
+    # system trusts (an administration's own CA).
+    smtp_ca_file: str = ""
+    # The application's address as its users reach it; links in e-mails and calendar feeds.
+    base_url: str = "http://127.0.0.1:8000"
 
     @property
     def effective_database_url(self) -> str:

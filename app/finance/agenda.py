@@ -303,8 +303,10 @@ def grant_events(session: Session, query: EventQuery) -> list[Event]:
         events.append(
             Event(
                 uid=f"verwendungsnachweis-{proof.id}",
-                summary=f"{proof.title} fällig: {grant.title}"
-                + (" – eingereicht" if proof.submitted_on else ""),
+                summary=(
+                    f"{proof.title} {'eingereicht' if proof.submitted_on else 'fällig'}: "
+                    f"{grant.title}"
+                ),
                 description=f"Bescheid {grant.notice_number}.{submitted}",
                 href=f"/foerderung#zuwendung-{grant.id}",
                 day=proof.due_on,

@@ -44,9 +44,7 @@ def municipality_choices(session: Session) -> list[MunicipalityChoice]:
             col(Municipality.name)
         )
     ).all()
-    return [
-        MunicipalityChoice(slug=slug, name=name, id=int(mid or 0)) for slug, name, mid in rows
-    ]
+    return [MunicipalityChoice(slug=slug, name=name, id=int(mid or 0)) for slug, name, mid in rows]
 
 
 def slugs_by_id(session: Session, ids: Sequence[int] | None = None) -> dict[int, str]:

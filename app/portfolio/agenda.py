@@ -292,8 +292,10 @@ def milestone_events(session: Session, query: EventQuery) -> list[Event]:
         events.append(
             Event(
                 uid=f"meilenstein-{milestone.id}",
-                summary=f"Meilenstein fällig: {milestone.title} ({code})"
-                + (" – erledigt" if milestone.done_on else ""),
+                summary=(
+                    f"Meilenstein {'erledigt' if milestone.done_on else 'fällig'}: "
+                    f"{milestone.title} ({code})"
+                ),
                 description=f"Meilenstein von {_label(code, title)}.{owner}{done}",
                 href=f"/massnahmen/{code}#projektplan",
                 day=milestone.due_on,

@@ -168,8 +168,11 @@ def dashboard(
     Without ``kommune`` the page opens on the user's own municipality; ``kommune=alle`` shows
     the whole IKZ."""
     filters = service.resolve(
-        session=session, actor=user, kommune=service.default_scope(session, user, kommune),
-        feld=feld, jahr=jahr,
+        session=session,
+        actor=user,
+        kommune=service.default_scope(session, user, kommune),
+        feld=feld,
+        jahr=jahr,
     )
     base: dict[str, Any] = {
         "filters": filters,

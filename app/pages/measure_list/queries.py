@@ -25,6 +25,7 @@ from app.core.timeutil import as_aware, today, utcnow
 from app.finance.queries.lookups import in_year
 from app.municipalities.models import Municipality
 from app.pages.measure_list.filters import PAGE_SIZE, MeasureFilter
+from app.portfolio.approval_state import ApprovalSummary, approval_summaries, open_decision
 from app.portfolio.models import (
     ActionField,
     Measure,
@@ -33,7 +34,6 @@ from app.portfolio.models import (
     ProjectPlan,
     StatusReport,
 )
-from app.portfolio.approval_state import ApprovalSummary, approval_summaries, open_decision
 from app.portfolio.queries import FINAL_STATUSES, REPORT_STALE_DAYS
 
 _LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap

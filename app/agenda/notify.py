@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.accounts.service import load_principal
-from app.agenda.mail import Mail, compose
+from app.agenda.mail import Mail, MailNotConfigured, compose
 from app.agenda.models import SentNotification
 from app.agenda.tasks import Agenda, agenda_for
 from app.core.agenda import Task, Urgency
@@ -211,43 +211,49 @@ def run(
     sender: Sender | None,
     on: date,
     base_url: str,
+    planned: list[Planned] | None = None,
 ) -> RunReport:
-    """Plan and, unless ``sender`` is None (a dry run), send: claim, send, mark or give back.
+    """Plan (unless ``planned`` is given) and, unless ``sender`` is None (a dry run), send:
+    claim, send, mark or give back.
 
     A planned e-mail is only sent when this run could claim every item in it; when another run
     holds some of them, this run gives back what it got and leaves the rest to the next run.
     """
     report = RunReport()
-    with Session(engine) as session:
-        report.planned = plan(session, on=on, base_url=base_url)
+    if planned is None:
+        with Session(engine) as session:
+            planned = plan(session, on=on, base_url=base_url)
+    report.planned = planned
     if sender is None:
         return report
     run_id = str(uuid.uuid4())
     writer = engine.execution_options(**{WRITE_INTENT: True})
-    for planned in report.planned:
+    for one in planned:
         with Session(writer) as session:
-            owned = _claim(session, planned, run_id)
+            owned = _claim(session, one, run_id)
             session.commit()
-        if owned != set(planned.items):
+        if owned != set(one.items):
             with Session(writer) as session:
-                _finish(session, planned, run_id, sent=False)
+                _finish(session, one, run_id, sent=False)
                 session.commit()
             report.skipped += 1
             continue
         try:
-            sender.send(planned.mail)
-        except (smtplib.SMTPException, OSError) as error:
+            sender.send(one.mail)
+        except (smtplib.SMTPException, OSError, MailNotConfigured) as error:
             with Session(writer) as session:
-                _finish(session, planned, run_id, sent=False)
+                _finish(session, one, run_id, sent=False)
                 session.commit()
-            report.failures.append(f"{planned.mail.to_address}: {error}")
+            if isinstance(error, MailNotConfigured):
+                raise
+            report.failures.append(f"{one.mail.to_address}: {error}")
             if not isinstance(error, smtplib.SMTPRecipientsRefused):
                 break  # the server is gone: the rest waits for the next run
             continue
         with Session(writer) as session:
-            _finish(session, planned, run_id, sent=True)
+            _finish(session, one, run_id, sent=True)
             session.commit()
-        report.sent.append(planned)
+        report.sent.append(one)
     return report
 
 

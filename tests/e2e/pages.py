@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from tests.e2e.server import DEMO_PASSWORD, LiveServer
 
 EXCLUDED_PREFIXES = ("/api", "/static", "/openapi.json", "/docs", "/redoc", "/healthz")
-DOWNLOAD = re.compile(r"(export|download|\.(xlsx|csv|json|pdf|zip|txt|xml)$)", re.IGNORECASE)
+DOWNLOAD = re.compile(r"(export|download|\.(xlsx|csv|json|pdf|zip|txt|xml|ics)$)", re.IGNORECASE)
 PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 # An address that does not exist: its error page is a page users see as well.
 NOT_FOUND_PAGE = "/diese-seite-gibt-es-nicht"

@@ -15,6 +15,10 @@ from app.core.timeutil import today
 from app.core.web import render
 from app.municipalities import queries as municipality_queries
 
+# A section shows this many tasks and counts the rest (the IKZ-Koordination of many
+# municipalities would otherwise get a page of thousands).
+SHOWN_PER_SECTION = 50
+
 
 def role_lines(session: Session, principal: Principal) -> list[str]:
     """ "Digitalisierungsbeauftragte – Erbach": the roles the page is about, in German."""
@@ -38,5 +42,6 @@ def home_page(request: Request, session: Session, user: Principal) -> HTMLRespon
             "agenda": agenda,
             "role_lines": role_lines(session, user),
             "mail_configured": bool(get_settings().smtp_url),
+            "shown_per_section": SHOWN_PER_SECTION,
         },
     )

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from app.accounts.cli import token_app, user_app
+from app.agenda.cli import notify_app
 from app.core.config import get_settings
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ db_app = typer.Typer(help="Datenbank verwalten.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(notify_app, name="notify")
 console = Console()
 
 

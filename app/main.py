@@ -10,6 +10,8 @@ from app.accounts.api import router as accounts_api
 from app.accounts.routes import admin as accounts_admin_routes
 from app.accounts.routes import profile as accounts_profile_routes
 from app.accounts.routes import signin as accounts_signin_routes
+from app.agenda.api import router as agenda_api
+from app.agenda.routes import router as agenda_routes
 from app.core.config import check_production_settings, get_settings
 from app.core.openapi import german_openapi
 from app.core.resources import STATIC_DIR
@@ -55,6 +57,8 @@ def create_app() -> FastAPI:
     app.include_router(accounts_profile_routes.router)
     app.include_router(accounts_admin_routes.router)
     app.include_router(accounts_api)
+    app.include_router(agenda_api)
+    app.include_router(agenda_routes)
     app.include_router(audit_routes)
     app.include_router(portfolio_edit_routes)  # before /massnahmen/{code}: /massnahmen/neu
     app.include_router(start_routes)

@@ -1,6 +1,14 @@
 """Import every table so that the metadata is complete (Alembic, tests, create_all)."""
 
-from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User, UserSession
+from app.accounts.models import (
+    ApiToken,
+    CalendarFeed,
+    LoginAttempt,
+    RoleAssignment,
+    User,
+    UserSession,
+)
+from app.agenda.models import SentNotification
 from app.audit.models import AuditEvent
 from app.core.generation import DataGeneration
 from app.finance.models import (
@@ -38,6 +46,7 @@ __all__ = [
     "BudgetLine",
     "BudgetShare",
     "BudgetTotal",
+    "CalendarFeed",
     "DataGeneration",
     "Drawdown",
     "FundingProgramme",
@@ -55,6 +64,7 @@ __all__ = [
     "ProjectPlan",
     "ProofOfUse",
     "RoleAssignment",
+    "SentNotification",
     "StatusReport",
     "Strategy",
     "StrategyDecision",

@@ -229,6 +229,7 @@ def scenarios(dataset: Dataset, options: Options) -> list[dict[str, Any]]:
     return [
         {"name": "floor", "kind": "get", "paths": ["/healthz/live"]},
         {"name": "dashboard", "kind": "get", "paths": ["/dashboard"]},
+        {"name": "home_tasks", "kind": "get", "paths": ["/"]},
         {
             "name": "dashboard_municipality",
             "kind": "get",

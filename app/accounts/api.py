@@ -13,11 +13,15 @@ from sqlmodel import Session
 
 from app.accounts import service
 from app.accounts.deps import CurrentUser
-from app.accounts.models import ApiToken, User
+from app.accounts.models import ApiToken, CalendarFeed, User
 from app.accounts.permissions import Principal, can_manage_users, require
 from app.accounts.schemas import (
     ActiveIn,
+    CalendarFeedPublic,
+    NewCalendarFeedPublic,
     NewTokenPublic,
+    NotificationSettingsIn,
+    NotificationSettingsPublic,
     PasswordChange,
     PasswordReset,
     RoleIn,
@@ -28,7 +32,9 @@ from app.accounts.schemas import (
     UserPublic,
 )
 from app.core.api import API_PREFIX, RecordId, created, link, responses
+from app.core.config import get_settings
 from app.core.deps import SessionDep
+from app.core.enums import Weekday
 from app.core.forms import run_edit
 from app.core.inputs import VersionOnly
 from app.core.timeutil import as_aware
@@ -154,6 +160,95 @@ def create_token(
 )
 def revoke_token(token_id: RecordId, session: SessionDep, user: CurrentUser) -> Response:
     service.revoke_token(session=session, actor=user, token_id=token_id)
+    return Response(status_code=204)
+
+
+def _settings_public(user: User) -> NotificationSettingsPublic:
+    return NotificationSettingsPublic(
+        email=user.email,
+        reminders_enabled=user.reminders_enabled,
+        digest_enabled=user.digest_enabled,
+        digest_weekday=Weekday(user.digest_weekday),
+        version=user.version,
+        mail_configured=bool(get_settings().smtp_url),
+    )
+
+
+@router.get(
+    "/me/notifications",
+    response_model=NotificationSettingsPublic,
+    summary="Eigene Einstellungen für E-Mails",
+    responses=responses(),
+)
+def notification_settings(session: SessionDep, user: CurrentUser) -> NotificationSettingsPublic:
+    return _settings_public(service.get_own_user(session=session, actor=user))
+
+
+@router.put(
+    "/me/notifications",
+    response_model=NotificationSettingsPublic,
+    summary="Eigene Einstellungen für E-Mails ändern (Adresse, Erinnerungen, Wochenübersicht)",
+    responses=responses(409, 422),
+)
+def change_notification_settings(
+    body: NotificationSettingsIn, session: SessionDep, user: CurrentUser
+) -> NotificationSettingsPublic:
+    changed = run_edit(
+        session,
+        lambda: service.change_notification_settings(session=session, actor=user, data=body),
+    )
+    return _settings_public(changed)
+
+
+def calendar_feed_public(feed: CalendarFeed) -> CalendarFeedPublic:
+    return CalendarFeedPublic(
+        id=int(feed.id or 0),
+        scope=feed.scope,
+        label=feed.label,
+        created_at=as_aware(feed.created_at),
+        last_used_at=as_aware(feed.last_used_at) if feed.last_used_at else None,
+    )
+
+
+@router.get(
+    "/me/calendar-feeds",
+    response_model=list[CalendarFeedPublic],
+    summary="Eigene Kalenderadressen (ohne die geheimen Adressen selbst)",
+    responses=responses(),
+)
+def list_calendar_feeds(session: SessionDep, user: CurrentUser) -> list[CalendarFeedPublic]:
+    feeds = service.list_calendar_feeds(session=session, actor=user)
+    return [calendar_feed_public(feed) for feed in feeds]
+
+
+@router.post(
+    "/me/calendar-feeds/{feed_id}/renew",
+    response_model=NewCalendarFeedPublic,
+    status_code=201,
+    summary="Kalenderadresse erneuern (die bisherige funktioniert nicht mehr)",
+    responses=responses(403, 404),
+)
+def renew_calendar_feed(
+    feed_id: RecordId, response: Response, session: SessionDep, user: CurrentUser
+) -> NewCalendarFeedPublic:
+    feed, plain = run_edit(
+        session,
+        lambda: service.renew_calendar_feed(session=session, actor=user, feed_id=feed_id),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return NewCalendarFeedPublic(
+        **calendar_feed_public(feed).model_dump(), url=service.feed_url(plain)
+    )
+
+
+@router.delete(
+    "/me/calendar-feeds/{feed_id}",
+    status_code=204,
+    summary="Kalenderadresse widerrufen",
+    responses=responses(403, 404),
+)
+def revoke_calendar_feed(feed_id: RecordId, session: SessionDep, user: CurrentUser) -> Response:
+    service.revoke_calendar_feed(session=session, actor=user, feed_id=feed_id)
     return Response(status_code=204)
 
 

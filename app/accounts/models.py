@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Connection, DateTime, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.audit.models import HIDDEN, Audited, AuditField
 from app.core.db import Versioned, describe_unique
-from app.core.enums import Role, enum_check
+from app.core.enums import Role, Weekday, enum_check
 from app.core.timeutil import utcnow
 
 
@@ -23,11 +23,15 @@ class User(Audited, Versioned, SQLModel, table=True):
         "email": AuditField("E-Mail"),
         "password_hash": AuditField("Passwort"),
         "active": AuditField("Aktiv", "bool"),
+        "reminders_enabled": AuditField("Erinnerungen per E-Mail", "bool"),
+        "digest_enabled": AuditField("Wochenübersicht per E-Mail", "bool"),
+        "digest_weekday": AuditField("Wochentag der Wochenübersicht", "choice"),
         "created_at": HIDDEN,
         "version": HIDDEN,
     }
 
     __tablename__ = "user_account"
+    __table_args__ = (enum_check("digest_weekday", Weekday),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True)
@@ -35,6 +39,11 @@ class User(Audited, Versioned, SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     password_hash: str = Field(default="", max_length=255)
     active: bool = Field(default=True)
+    # What the user wants by e-mail (``ikz notify send``): reminders of new and overdue tasks,
+    # and a weekly digest on one weekday. Nothing is sent without an address.
+    reminders_enabled: bool = Field(default=True)
+    digest_enabled: bool = Field(default=True)
+    digest_weekday: str = Field(default=Weekday.montag.value, max_length=12)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     version: int = Field(default=1)
 
@@ -83,6 +92,56 @@ class ApiToken(Audited, SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class CalendarFeed(Audited, SQLModel, table=True):
+    """A secret address of a calendar (iCalendar) feed: the user's own (their municipalities'
+    dates) or one measure's. Only the SHA-256 hash of the token is stored; the address grants
+    reading that feed and nothing else. Renewing revokes the old address and makes a new one;
+    one address per user and scope is active at a time."""
+
+    __audit_label__ = "Kalenderadresse"
+    __audit_fields__ = {
+        "user_id": AuditField("Benutzer", "user"),
+        "scope": HIDDEN,
+        "measure_id": HIDDEN,
+        "label": AuditField("Kalender"),
+        "token_hash": HIDDEN,
+        "created_at": HIDDEN,
+        "last_used_at": HIDDEN,
+        "revoked_at": AuditField("Widerrufen am", "datetime"),
+    }
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (
+        Index(
+            "ix_calendar_feed_active_scope",
+            "user_id",
+            "scope",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        CheckConstraint(
+            "(scope = 'eigener' AND measure_id IS NULL) OR "
+            "(scope = 'massnahme' AND measure_id IS NOT NULL)",
+            name="scope_matches",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    # "eigener": the user's municipalities; "massnahme": one measure (measure_id).
+    scope: str = Field(max_length=12)
+    measure_id: int | None = Field(default=None, foreign_key="measure.id")
+    label: str = Field(default="", max_length=240)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+    def audit_measure_id(self, connection: Connection) -> int | None:
+        return None  # a personal address, not part of the measure's history
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -46,6 +46,19 @@ class Principal:
         """Ids of the municipalities in which the role is held."""
         return frozenset(m for m in self.roles.get(role, frozenset()) if m is not None)
 
+    def home_municipality(self, ordered_ids: Iterable[int]) -> int | None:
+        """The municipality the user works for, which the dashboard, the measures list and the
+        Haushalt open on: of their Finanzen role first, then Hauptamtsleitung, then
+        Digitalisierungsbeauftragte (the first of ``ordered_ids`` where they hold several).
+        None for IKZ-wide roles (IKZ-Koordination, Leser): their pages open on all."""
+        ordered = list(ordered_ids)
+        for role in (Role.finanzen, Role.hauptamt, Role.digital):
+            held = self.municipalities_with(role)
+            for municipality_id in ordered:
+                if municipality_id in held:
+                    return municipality_id
+        return None
+
     @classmethod
     def system(cls, name: str = "System") -> Principal:
         """An all-powerful actor for the command line and the seed loader."""

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 from pydantic_core import PydanticCustomError
 
-from app.core.enums import Role
-from app.core.inputs import Input
+from app.core.enums import Role, Weekday
+from app.core.inputs import Input, Replacement
 from app.core.rules import Flag, OneOf, Slug, Text, Version
 
 MIN_PASSWORD_LENGTH = 10
@@ -85,6 +85,56 @@ class PasswordChange(Input):
 
 class TokenCreate(Input):
     name: Annotated[str, Text(120)] = ""
+
+
+# An address as people type it: something@domain.tld, no spaces; the mail server decides the rest.
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}"
+
+
+class NotificationSettingsIn(Replacement):
+    """What a user wants by e-mail: reminders of their tasks and a weekly digest."""
+
+    email: Annotated[
+        str,
+        Text(
+            200,
+            pattern=EMAIL_PATTERN,
+            pattern_message="Bitte eine E-Mail-Adresse wie vorname.name@erbach.de angeben.",
+        ),
+    ] = Field(description="E-Mail-Adresse; leer: keine E-Mails")
+    reminders_enabled: Annotated[bool, Flag()] = Field(
+        description="Erinnerungen an neue und überfällige Aufgaben"
+    )
+    digest_enabled: Annotated[bool, Flag()] = Field(description="Wochenübersicht der Aufgaben")
+    digest_weekday: Annotated[str, OneOf.of(Weekday, message="Bitte einen Wochentag wählen.")] = (
+        Field(description="Wochentag der Wochenübersicht")
+    )
+    expected_version: Annotated[int, Version()] = Field(description="Version des Benutzers")
+
+
+class NotificationSettingsPublic(BaseModel):
+    email: str
+    reminders_enabled: bool
+    digest_enabled: bool
+    digest_weekday: Weekday
+    version: int
+    mail_configured: bool = Field(
+        description="Ob auf dem Server der E-Mail-Versand eingerichtet ist"
+    )
+
+
+class CalendarFeedPublic(BaseModel):
+    id: int
+    scope: str = Field(description="eigener (Termine der eigenen Kommunen) oder massnahme")
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class NewCalendarFeedPublic(CalendarFeedPublic):
+    url: str = Field(
+        description="Die geheime Kalenderadresse; sie wird nur dieses eine Mal gezeigt"
+    )
 
 
 class RolePublic(BaseModel):

@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     # YAML file with the Impressum and the Datenschutzerklärung (empty: the sample shipped in
     # app/pages/texts/site.yaml, whose placeholders the operator replaces).
     site_texts: str = ""
+    # E-mail (``ikz notify send``): ``smtp://user:password@host:587`` (STARTTLS),
+    # ``smtps://user:password@host:465`` (TLS), ``smtp+plain://host:25`` (a relay on the same
+    # machine or network, without TLS). Empty: no mail is sent.
+    smtp_url: str = ""
+    mail_from: str = "IKZ-Portfolio <ikz-portfolio@localhost>"
+    # A CA bundle (PEM) that signed the mail server's certificate, when it is not one the
+    # system trusts (an administration's own CA).
+    smtp_ca_file: str = ""
+    # The application's address as its users reach it; links in e-mails and calendar feeds.
+    base_url: str = "http://127.0.0.1:8000"
 
     @property
     def effective_database_url(self) -> str:

@@ -70,6 +70,22 @@ class Role(StrEnum):
     leser = "leser"
 
 
+class Weekday(StrEnum):
+    """Days of the week in the order of ``date.weekday()`` (Monday first)."""
+
+    montag = "montag"
+    dienstag = "dienstag"
+    mittwoch = "mittwoch"
+    donnerstag = "donnerstag"
+    freitag = "freitag"
+    samstag = "samstag"
+    sonntag = "sonntag"
+
+    @property
+    def number(self) -> int:
+        return list(Weekday).index(self)
+
+
 class AuditAction(StrEnum):
     insert = "insert"
     update = "update"
@@ -115,6 +131,14 @@ LABELS: dict[str, str] = {
     "hauptamt": "Hauptamtsleitung",
     "finanzen": "Finanzen/Kämmerei",
     "leser": "Leser",
+    # weekdays
+    "montag": "Montag",
+    "dienstag": "Dienstag",
+    "mittwoch": "Mittwoch",
+    "donnerstag": "Donnerstag",
+    "freitag": "Freitag",
+    "samstag": "Samstag",
+    "sonntag": "Sonntag",
 }
 
 

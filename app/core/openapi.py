@@ -117,6 +117,11 @@ FIELDS: dict[str, str] = {
     "created_at": "Angelegt am (ISO 8601 mit Zeitzone)",
     "last_used_at": "Zuletzt benutzt am (ISO 8601 mit Zeitzone)",
     "revoked_at": "Widerrufen am (ISO 8601 mit Zeitzone)",
+    # e-mail and calendars
+    "reminders_enabled": "Erinnerungen per E-Mail an",
+    "digest_enabled": "Wöchentliche Übersicht per E-Mail an",
+    "digest_weekday": "Wochentag der Übersicht: montag, dienstag, … sonntag",
+    "label": "Bezeichnung",
     # FastAPI's own validation answer (used where a path parameter has the wrong form)
     "detail": "Die Fehler, je einer pro ungültiger Angabe",
     "loc": "Wo der Fehler liegt (Teil der Anfrage und Feldname)",
@@ -134,6 +139,9 @@ PARAMETERS: dict[str, str] = {
 SCHEMAS: dict[str, str] = {
     "ActionFieldRef": "Ein Handlungsfeld der Strategie",
     "ActiveIn": "Zugang aktivieren oder deaktivieren",
+    "CalendarFeedPublic": "Eine geheime Kalenderadresse (ohne ihren Schlüssel)",
+    "NewCalendarFeedPublic": "Eine neue Kalenderadresse (die Adresse steht nur in dieser Antwort)",
+    "NotificationSettingsPublic": "Einstellungen für E-Mails",
     "ApprovalPublic": "Beschluss eines Gremiums zu einer Maßnahme",
     "ApprovalResult": "Ergebnis eines Beschlusses",
     "BudgetLineUpdate": "Eine Budgetposition, vollständig ersetzt (alle Felder angeben)",

@@ -34,14 +34,17 @@ class MunicipalityChoice:
 
     slug: str
     name: str
+    id: int = 0
 
 
 def municipality_choices(session: Session) -> list[MunicipalityChoice]:
     """Slug and name of every municipality by name, without loading whole rows."""
     rows = session.exec(
-        select(Municipality.slug, Municipality.name).order_by(col(Municipality.name))
+        select(Municipality.slug, Municipality.name, Municipality.id).order_by(
+            col(Municipality.name)
+        )
     ).all()
-    return [MunicipalityChoice(slug=slug, name=name) for slug, name in rows]
+    return [MunicipalityChoice(slug=slug, name=name, id=int(mid or 0)) for slug, name, mid in rows]
 
 
 def slugs_by_id(session: Session, ids: Sequence[int] | None = None) -> dict[int, str]:

@@ -1,4 +1,5 @@
-"""The start page: the strategy, its action fields with their measures, the municipalities."""
+"""The start page ("Meine Aufgaben" for a signed-in user, :mod:`app.pages.home`) and the
+strategy overview: the strategy, its action fields with their measures, the municipalities."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.accounts.deps import OptionalUser
+from app.accounts.deps import CurrentUser, OptionalUser
 from app.core.deps import SessionDep
 from app.core.web import render
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
+from app.pages.home import home_page
 from app.portfolio import queries
 from app.portfolio.models import ActionField, Measure, Strategy
 
@@ -48,8 +50,15 @@ def overview(*, session: Session) -> Overview:
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request, session: SessionDep, user: OptionalUser) -> HTMLResponse:
+    """A signed-in user's tasks ("Meine Aufgaben"); for visitors, what this is and where to
+    sign in (nothing of the portfolio is shown)."""
     if user is None:
-        # Visitors learn what this is and where to sign in; nothing of the portfolio is shown.
         strategy = queries.current_strategy(session)
         return render(request, "pages/landing.html", {"strategy": strategy})
+    return home_page(request, session, user)
+
+
+@router.get("/strategie", response_class=HTMLResponse)
+def strategy_overview(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """The strategy at a glance, one click from the home page."""
     return render(request, "portfolio/start.html", {"overview": overview(session=session)})

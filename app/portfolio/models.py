@@ -32,6 +32,7 @@ class Strategy(Audited, Versioned, SQLModel, table=True):
         "adopted_on": AuditField("Beschlossen am", "date"),
         "council_references": AuditField("Beschlüsse"),
         "description": AuditField("Beschreibung"),
+        "report_interval_days": AuditField("Statusbericht fällig nach (Tagen)", "number"),
         "version": HIDDEN,
     }
 
@@ -39,6 +40,7 @@ class Strategy(Audited, Versioned, SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("period_end >= period_start", name="period_ordered"),
         CheckConstraint("period_start BETWEEN 2000 AND 2100", name="period_plausible"),
+        CheckConstraint("report_interval_days BETWEEN 1 AND 365", name="report_interval_plausible"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -49,6 +51,8 @@ class Strategy(Audited, Versioned, SQLModel, table=True):
     adopted_on: date | None = None
     council_references: str = Field(default="", sa_type=Text)
     description: str = Field(default="", sa_type=Text)
+    # An active measure's status report is due this many days after the last one.
+    report_interval_days: int = Field(default=30)
     version: int = Field(default=1)
 
 

@@ -127,6 +127,8 @@ class StrategyEntry(Strict):
     adopted_on: SeedDate | None = None
     council_references: Text = ""
     description: Text = ""
+    # A running measure's status report is due this many days after its last one.
+    report_interval_days: int = Field(default=30, ge=1, le=365)
     decisions: list[DecisionEntry] = []
     action_fields: list[ActionFieldEntry] = []
 

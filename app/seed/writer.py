@@ -153,6 +153,7 @@ class SeedWriter:
                 "adopted_on": strategy.adopted_on,
                 "council_references": strategy.council_references,
                 "description": strategy.description,
+                "report_interval_days": strategy.report_interval_days,
             },
         )
         strategy_id = self._id(row)

@@ -68,6 +68,9 @@ def _listed_codes(page: Any) -> set[str]:
 def test_filter_measures_by_municipality(page: Any, live_server: LiveServer) -> None:
     login_as(page, "digital.brombachtal")
     page.goto("/massnahmen")
+    own = _listed_codes(page)  # the list opens on the user's municipality
+    page.get_by_role("link", name="Maßnahmen aller Kommunen anzeigen").click()
+    page.wait_for_url(re.compile(r"kommune=alle"))
     everything = _listed_codes(page)
     assert everything, "the measures list shows no measures"
 
@@ -79,6 +82,7 @@ def test_filter_measures_by_municipality(page: Any, live_server: LiveServer) -> 
     shown = _listed_codes(page)
     assert shown == _codes_of(live_server, "brombachtal")
     assert shown < everything  # Brombachtal takes part in some measures, not all
+    assert shown == own
 
 
 def test_finance_downloads_the_haushalt_export(page: Any) -> None:

@@ -489,3 +489,155 @@ def test_a_put_that_leaves_out_a_field_is_refused_and_changes_nothing(
     assert client.get(_m(targets)).json()["title"] == targets.measure.title
     spec = client.get("/openapi.json").json()["components"]["schemas"]["MeasureUpdate"]
     assert set(spec["required"]) == set(spec["properties"]), "the document says PUT needs all"
+
+
+# --- the signed-in user's own settings (``/api/v1/me/...``): everyone may change their own, so
+# there is no 403; each twin answers its success, 401 without sign-in, a German 422 for bad input
+# and 409 for a stale version (where the record has one), and names its HTML form.
+
+
+@dataclass(frozen=True)
+class OwnTwin:
+    method: str
+    path: str
+    form: tuple[str, ...]  # the HTML form route(s) doing the same
+    success: int
+    url: Callable[[TestClient], str]
+    valid: Callable[[TestClient], Body] = lambda c: None
+    invalid: Callable[[TestClient], tuple[str, Body]] | None = None
+    stale: Callable[[TestClient], Body] | None = None
+
+
+def _settings(client: TestClient, **changes: Any) -> dict[str, Any]:
+    current = client.get("/api/v1/me/notifications").json()
+    body = {key: current[key] for key in ("email", "reminders_enabled", "digest_enabled")}
+    return (
+        body
+        | {
+            "digest_weekday": current["digest_weekday"],
+            "expected_version": current["version"],
+        }
+        | changes
+    )
+
+
+def _feed_id(client: TestClient) -> int:
+    created = client.post("/api/v1/me/calendar-feeds", json={"measure": "HF1-M02"})
+    assert created.status_code == 201
+    return int(created.json()["id"])
+
+
+def _token_id(client: TestClient) -> int:
+    return int(client.post("/api/v1/me/tokens", json={"name": "Zwilling"}).json()["id"])
+
+
+OWN_TWINS = [
+    OwnTwin(
+        "PUT",
+        "/api/v1/me/notifications",
+        ("/profil/benachrichtigungen",),
+        200,
+        lambda c: "/api/v1/me/notifications",
+        lambda c: _settings(c, email="anna.muster@erbach.example", digest_weekday="freitag"),
+        lambda c: ("/api/v1/me/notifications", _settings(c, email="anna at erbach")),
+        lambda c: _settings(c, expected_version=_settings(c)["expected_version"] - 1),
+    ),
+    OwnTwin(
+        "POST",
+        "/api/v1/me/calendar-feeds",
+        ("/profil/kalender", "/massnahmen/{code}/kalender"),
+        201,
+        lambda c: "/api/v1/me/calendar-feeds",
+        lambda c: {"measure": None},
+        lambda c: ("/api/v1/me/calendar-feeds", {"measure": "HF9-X99"}),
+    ),
+    OwnTwin(
+        "POST",
+        "/api/v1/me/calendar-feeds/{feed_id}/renew",
+        ("/profil/kalender/{feed_id}/erneuern",),
+        201,
+        lambda c: f"/api/v1/me/calendar-feeds/{_feed_id(c)}/renew",
+        invalid=lambda c: ("/api/v1/me/calendar-feeds/0/renew", None),
+    ),
+    OwnTwin(
+        "DELETE",
+        "/api/v1/me/calendar-feeds/{feed_id}",
+        ("/profil/kalender/{feed_id}/widerrufen",),
+        204,
+        lambda c: f"/api/v1/me/calendar-feeds/{_feed_id(c)}",
+        invalid=lambda c: ("/api/v1/me/calendar-feeds/x", None),
+    ),
+    OwnTwin(
+        "POST",
+        "/api/v1/me/tokens",
+        ("/profil/tokens",),
+        201,
+        lambda c: "/api/v1/me/tokens",
+        lambda c: {"name": "Skript"},
+        lambda c: ("/api/v1/me/tokens", {"name": "x" * 121}),
+    ),
+    OwnTwin(
+        "DELETE",
+        "/api/v1/me/tokens/{token_id}",
+        ("/profil/tokens/{token_id}/widerrufen",),
+        204,
+        lambda c: f"/api/v1/me/tokens/{_token_id(c)}",
+        invalid=lambda c: ("/api/v1/me/tokens/-1", None),
+    ),
+    OwnTwin(
+        "PUT",
+        "/api/v1/me/password",
+        ("/profil/passwort",),
+        200,
+        lambda c: "/api/v1/me/password",
+        lambda c: {"current_password": "demo-passwort", "new_password": "ein-neues-passwort"},
+        lambda c: ("/api/v1/me/password", {"current_password": "x", "new_password": "kurz"}),
+    ),
+    OwnTwin(
+        "DELETE",
+        "/api/v1/me/sessions",
+        ("/profil/abmelden-ueberall",),
+        204,
+        lambda c: "/api/v1/me/sessions",
+    ),
+]
+
+
+def test_every_own_api_write_has_a_twin_in_this_table_and_a_form() -> None:
+    from app.main import create_app
+
+    app = create_app()
+    writes = {
+        (method, route.path)
+        for route in api_routes(app)
+        if route.path.startswith("/api/v1/me/")
+        for method in route.methods & STATE_CHANGING
+    }
+    assert writes == {(twin.method, twin.path) for twin in OWN_TWINS}
+    forms = {
+        route.path
+        for route in api_routes(app)
+        if "POST" in route.methods and not route.path.startswith("/api/")
+    }
+    for twin in OWN_TWINS:
+        assert set(twin.form) <= forms, f"{twin.path}: no HTML form {twin.form}"
+
+
+@pytest.mark.parametrize("twin", OWN_TWINS, ids=[f"{t.method} {t.path}" for t in OWN_TWINS])
+def test_own_twin_answers_success_401_409_and_422(client: TestClient, twin: OwnTwin) -> None:
+    anonymous = _send(
+        client, twin.method, twin.path.replace("{feed_id}", "1").replace("{token_id}", "1"), None
+    )
+    assert anonymous.status_code == 401
+    sign_in(client, "digital.erbach")
+    if twin.invalid is not None:
+        url, body = twin.invalid(client)
+        bad = _send(client, twin.method, url, body)
+        assert bad.status_code == 422, bad.text
+        assert bad.json()["errors"], "a 422 names the field"
+    if twin.stale is not None:
+        stale = _send(client, twin.method, twin.url(client), twin.stale(client))
+        assert stale.status_code == 409, stale.text
+        assert "geändert" in stale.json()["detail"]
+    ok = _send(client, twin.method, twin.url(client), twin.valid(client))
+    assert ok.status_code == twin.success, ok.text

@@ -244,6 +244,11 @@ def _form_requests(
             )
         )
         grant = json_of(client.get("/api/v1/grants"))[0]
+        settings = json_of(client.get("/api/v1/me/notifications"))
+        feeds = [
+            json_of(client.post("/api/v1/me/calendar-feeds", json={"measure": code}))
+            for _ in range(2)
+        ]
         user = json_of(
             client.post(
                 "/api/v1/users",
@@ -368,6 +373,23 @@ def _form_requests(
             {"password": "noch-ein-langes-passwort", "expected_version": str(user["version"])},
         ),
         "/profil/tokens": ("/profil/tokens", {"name": "Last"}),
+        "/profil/benachrichtigungen": (
+            "/profil/benachrichtigungen",
+            {
+                "email": "last@erbach.example",
+                "reminders_enabled": "1",
+                "digest_weekday": "mittwoch",
+                "expected_version": str(settings["version"]),
+            },
+        ),
+        "/profil/kalender": ("/profil/kalender", {}),
+        "/massnahmen/{code}/kalender": (f"/massnahmen/{code}/kalender", {}),
+        # The second address renews the first's measure feed: both race for one user's row.
+        "/profil/kalender/{feed_id}/erneuern": (f"/profil/kalender/{feeds[1]['id']}/erneuern", {}),
+        "/profil/kalender/{feed_id}/widerrufen": (
+            f"/profil/kalender/{feeds[1]['id']}/widerrufen",
+            {},
+        ),
         "/profil/passwort": (
             "/profil/passwort",
             {"current_password": "falsch-geraten", "new_password": "ein-neues-passwort"},

@@ -96,7 +96,7 @@ def _expected_counts(session: Session, slug: str | None) -> dict[str, int]:
 def test_counts_equal_an_independent_computation(
     signed_in: TestClient, session: Session, slug: str | None
 ) -> None:
-    html = signed_in.get("/dashboard", params={"kommune": slug} if slug else {}).text
+    html = signed_in.get("/dashboard", params={"kommune": slug or "alle"}).text
     expected = _expected_counts(session, slug)
     assert sum(v for k, v in expected.items() if k.startswith("status-")) > 0
     for name, value in expected.items():
@@ -104,7 +104,7 @@ def test_counts_equal_an_independent_computation(
 
 
 def test_pending_approvals_per_municipality(signed_in: TestClient, session: Session) -> None:
-    html = signed_in.get("/dashboard").text
+    html = signed_in.get("/dashboard?kommune=alle").text
     agreed = {
         (a.measure_id, a.municipality_id)
         for a in session.exec(select(Approval).where(Approval.result == "zugestimmt")).all()
@@ -123,7 +123,7 @@ def test_budget_of_the_whole_ikz_equals_the_sum_of_the_lines(
     signed_in: TestClient, session: Session
 ) -> None:
     year = default_year(session=session)
-    html = signed_in.get("/dashboard", params={"jahr": year}).text
+    html = signed_in.get("/dashboard", params={"jahr": year, "kommune": "alle"}).text
     lines = session.exec(select(BudgetLine).where(BudgetLine.year == year)).all()
     assert lines, "the seed has budget lines in the default year"
     assert _cents(_figure(html, "budget-planned")) == sum(line.planned_cents for line in lines)
@@ -151,7 +151,7 @@ def test_municipal_budget_equals_the_budget_api(signed_in: TestClient, slug: str
 def test_funding_figures_equal_grants_and_drawdowns(
     signed_in: TestClient, session: Session
 ) -> None:
-    html = signed_in.get("/dashboard").text
+    html = signed_in.get("/dashboard?kommune=alle").text
     granted = sum(g.max_cents for g in session.exec(select(Grant)).all())
     drawn = sum(d.amount_cents for d in session.exec(select(Drawdown)).all())
     assert granted > 0
@@ -308,7 +308,7 @@ def _grow_tenfold(session: Session) -> int:
 def test_query_count_does_not_grow_with_the_number_of_measures(
     signed_in: TestClient, session: Session, counter: StatementCounter
 ) -> None:
-    urls = ["/dashboard", "/dashboard?kommune=brombachtal&jahr=2025"]
+    urls = ["/dashboard?kommune=alle", "/dashboard?kommune=brombachtal&jahr=2025"]
     before = [_statements(signed_in, counter, url) for url in urls]
     measures_before = len(session.exec(select(Measure)).all())
     added = _grow_tenfold(session)
@@ -353,7 +353,7 @@ def test_with_many_municipalities_the_busiest_are_shown_and_the_rest_named(
                 )
             )
     session.flush()
-    html = signed_in.get("/dashboard").text
+    html = signed_in.get("/dashboard?kommune=alle").text
     status_panel = html[html.index('id="panel-status"') : html.index('id="panel-budget"')]
     # the four seed municipalities carry most measures; "Vielgemeinde 00" (none) is left out
     assert "Gezeigt sind die 20 Kommunen mit den meisten Maßnahmen; 9 weitere" in status_panel

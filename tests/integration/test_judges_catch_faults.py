@@ -95,6 +95,8 @@ class _Planted:
     def __init__(self) -> None:
         self.version = 1
         self.writes = 0
+        self.checked = 0
+        self.gap = threading.Condition()
 
 
 @pytest.fixture
@@ -106,7 +108,12 @@ def planted_server() -> Iterator[str]:
     def report(body: Edit) -> Response:
         if body.expected_version != store.version:
             return JSONResponse({}, status_code=409)
-        time.sleep(0.05)  # the time between the check and the write
+        # The time between the check and the write: held open until a second request has
+        # passed the check too, so the fault shows however slowly the machine starts them.
+        with store.gap:
+            store.checked += 1
+            store.gap.notify_all()
+            store.gap.wait_for(lambda: store.checked >= 2, timeout=10)
         store.version = body.expected_version + 1
         store.writes += 1
         return JSONResponse({}, status_code=201)

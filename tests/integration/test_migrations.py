@@ -88,3 +88,59 @@ def test_migration_names_follow_the_convention() -> None:
     assert names
     for name in names:
         assert name[:11].replace("_", "").isdigit() and name[4] == "_" and name[7] == "_", name
+
+
+def test_0015a_keeps_users_and_strategies_and_gives_them_defaults(empty_database: str) -> None:
+    """Users and strategies made before the agenda keep their data, get reminders and the
+    Monday digest switched on and a report rhythm of 30 days, and keep their data on the way
+    back down."""
+    upgrade(empty_database, "0005")
+    engine = build_engine(empty_database)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO user_account (username, display_name, email, password_hash, "
+                    "active, created_at, version) VALUES ('alt.erbach', 'Alt', "
+                    "'alt@erbach.example', 'x', :t, CURRENT_TIMESTAMP, 3)"
+                ),
+                {"t": True},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO strategy (slug, title, period_start, period_end, "
+                    "council_references, description, version) "
+                    "VALUES ('alt', 'Alte Strategie', 2024, 2028, '', '', 1)"
+                )
+            )
+        upgrade(empty_database, "0015a")
+        with engine.begin() as conn:
+            user = conn.execute(
+                text(
+                    "SELECT email, version, reminders_enabled, digest_enabled, digest_weekday "
+                    "FROM user_account WHERE username = 'alt.erbach'"
+                )
+            ).one()
+            assert (user[0], user[1], bool(user[2]), bool(user[3]), user[4]) == (
+                "alt@erbach.example",
+                3,
+                True,
+                True,
+                "montag",
+            )
+            interval = conn.execute(
+                text("SELECT report_interval_days FROM strategy WHERE slug = 'alt'")
+            ).scalar_one()
+            assert interval == 30
+        with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as conn:
+            conn.execute(text("UPDATE user_account SET digest_weekday = 'fronleichnam'"))
+        with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as conn:
+            conn.execute(text("UPDATE strategy SET report_interval_days = 0"))
+        downgrade(empty_database, "0005")
+        with engine.begin() as conn:
+            email = conn.execute(
+                text("SELECT email FROM user_account WHERE username = 'alt.erbach'")
+            ).scalar_one()
+            assert email == "alt@erbach.example"
+    finally:
+        engine.dispose()

@@ -33,7 +33,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts import service as accounts
-from app.accounts.models import RoleAssignment, User
+from app.accounts.models import CalendarFeed, RoleAssignment, User
 from app.accounts.passwords import hash_password
 from app.accounts.permissions import Principal
 from app.finance.models import BudgetLine, Grant, ProofOfUse
@@ -71,6 +71,13 @@ def owner_or_admin(role: str, scope: str) -> Expected:
     if role == "admin" or scope == "own":
         return "allowed"
     return "forbidden"
+
+
+def owner_only(role: str, scope: str) -> Expected:
+    """Only the owner (renewing a calendar address makes a new secret for its owner)."""
+    if role == "anonymous":
+        return "anonymous"
+    return "allowed" if scope == "own" else "forbidden"
 
 
 def municipal(role_name: str) -> Callable[[str, str], Expected]:
@@ -273,6 +280,55 @@ RULES: dict[tuple[str, str], Entry] = {
             f"/admin/benutzer/{ctx.target_user_id}/passwort",
             data={"password": "noch-ein-passwort"},
         ),
+    ),
+    ("POST", "/profil/benachrichtigungen"): Entry(
+        signed_in,
+        lambda ctx: Req(
+            "/profil/benachrichtigungen",
+            data={
+                "email": "matrix@erbach.example",
+                "reminders_enabled": "1",
+                "digest_weekday": "freitag",
+                "expected_version": "1",
+            },
+        ),
+    ),
+    ("POST", "/profil/kalender"): Entry(signed_in, lambda ctx: Req("/profil/kalender", data={})),
+    ("POST", "/profil/kalender/{feed_id}/erneuern"): Entry(
+        owner_only,
+        lambda ctx: Req(f"/profil/kalender/{ctx.extra['feed_id']}/erneuern", data={}),
+    ),
+    ("POST", "/profil/kalender/{feed_id}/widerrufen"): Entry(
+        owner_or_admin,
+        lambda ctx: Req(f"/profil/kalender/{ctx.extra['feed_id']}/widerrufen", data={}),
+    ),
+    ("POST", "/massnahmen/{code}/kalender"): Entry(
+        signed_in, lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/kalender", data={})
+    ),
+    ("PUT", "/api/v1/me/notifications"): Entry(
+        signed_in,
+        lambda ctx: Req(
+            "/api/v1/me/notifications",
+            json={
+                "email": "matrix@erbach.example",
+                "reminders_enabled": True,
+                "digest_enabled": False,
+                "digest_weekday": "freitag",
+                "expected_version": 1,
+            },
+        ),
+    ),
+    ("POST", "/api/v1/me/calendar-feeds"): Entry(
+        signed_in,
+        lambda ctx: Req("/api/v1/me/calendar-feeds", json={"measure": ctx.measure.code}),
+    ),
+    ("POST", "/api/v1/me/calendar-feeds/{feed_id}/renew"): Entry(
+        owner_only,
+        lambda ctx: Req(f"/api/v1/me/calendar-feeds/{ctx.extra['feed_id']}/renew"),
+    ),
+    ("DELETE", "/api/v1/me/calendar-feeds/{feed_id}"): Entry(
+        owner_or_admin,
+        lambda ctx: Req(f"/api/v1/me/calendar-feeds/{ctx.extra['feed_id']}"),
     ),
     # portfolio
     ("POST", "/massnahmen/{code}/statusbericht"): Entry(
@@ -618,6 +674,10 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
     token, _plain = accounts.create_token(
         session=session, actor=system, user_id=token_owner, name="Matrix"
     )
+    feed = CalendarFeed(
+        user_id=token_owner, scope="eigener", label="Matrix", token_hash=f"matrix-{role}-{scope}"
+    )
+    session.add(feed)
     grant = session.exec(select(Grant).order_by(col(Grant.id))).first()
     assert grant is not None and grant.id is not None, "the seed holds a grant"
     measure = _measure(session, own.id, involved=scope == "own")
@@ -661,6 +721,7 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
         other_slug=other.slug,
         programme_id=grant.programme_id,
         proof_id=int(proof.id or 0),
+        extra={"feed_id": int(feed.id or 0)},
     )
 
 

@@ -1,4 +1,5 @@
-"""The profile: own password, signed-in devices, API tokens."""
+"""The profile: own password, signed-in devices, API tokens, e-mail notifications and calendar
+addresses."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ from app.accounts.deps import (
 from app.accounts.permissions import Principal
 from app.accounts.routes.signin import LOGGED_OUT_URL
 from app.accounts.schemas import (
+    NotificationSettingsIn,
     PasswordChange,
     TokenCreate,
 )
 from app.core.api import RecordId
+from app.core.config import get_settings
 from app.core.deps import SessionDep
+from app.core.enums import Weekday, label
 from app.core.forms import FormDep, accepts, submit
 from app.core.web import redirect_with_notice, render
 
@@ -37,7 +41,9 @@ def _profile_page(
     user: Principal,
     *,
     new_token: str = "",
+    new_feed_url: str = "",
     errors: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     assert user.user_id is not None
@@ -48,9 +54,16 @@ def _profile_page(
             "roles": service.roles_of(session=session, user_id=user.user_id),
             "tokens": service.list_tokens(session=session, actor=user, user_id=user.user_id),
             "open_sessions": service.open_sessions(session=session, user_id=user.user_id),
+            "account": service.get_own_user(session=session, actor=user),
+            "feeds": service.list_calendar_feeds(session=session, actor=user),
+            "weekdays": [(day.value, label(day)) for day in Weekday],
+            "mail_configured": bool(get_settings().smtp_url),
             "new_token": new_token,
+            "new_feed_url": new_feed_url,
             "errors": errors or {},
-        },
+            "form_values": {},
+        }
+        | (extra or {}),
         status_code=status_code,
         headers=NO_STORE,
     )
@@ -129,3 +142,63 @@ def sign_out_everywhere(
     service.end_all_sessions(session=session, user_id=user.user_id)
     end_session(request)
     return RedirectResponse(LOGGED_OUT_URL, status_code=303)
+
+
+@router.post("/profil/benachrichtigungen", response_model=None)
+@accepts(NotificationSettingsIn)
+def save_notifications(
+    request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    return submit(
+        session=session,
+        schema=NotificationSettingsIn,
+        form=form,
+        apply=lambda data: service.change_notification_settings(
+            session=session, actor=user, data=data
+        ),
+        success=lambda _user: redirect_with_notice(
+            request,
+            "/profil#benachrichtigungen",
+            "Ihre Einstellungen für E-Mails sind gespeichert.",
+        ),
+        failure=lambda status, extra: _profile_page(
+            request,
+            session,
+            user,
+            errors=extra.get("form_errors"),
+            extra={"form_values": extra.get("form_values", {}), "conflict": extra.get("conflict")},
+            status_code=status,
+        ),
+    )
+
+
+@router.post("/profil/kalender", response_class=HTMLResponse)
+def create_feed(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """A new address of the user's own calendar (shown once; an older one stops working)."""
+    _feed, plain = service.create_calendar_feed(session=session, actor=user)
+    return _profile_page(
+        request, session, user, new_feed_url=service.feed_url(plain), status_code=201
+    )
+
+
+@router.post("/profil/kalender/{feed_id}/erneuern", response_class=HTMLResponse)
+def renew_feed(
+    request: Request, feed_id: RecordId, session: SessionDep, user: CurrentUser
+) -> HTMLResponse:
+    _feed, plain = service.renew_calendar_feed(session=session, actor=user, feed_id=feed_id)
+    return _profile_page(
+        request, session, user, new_feed_url=service.feed_url(plain), status_code=201
+    )
+
+
+@router.post("/profil/kalender/{feed_id}/widerrufen")
+def revoke_feed(
+    request: Request, feed_id: RecordId, session: SessionDep, user: CurrentUser
+) -> RedirectResponse:
+    feed = service.revoke_calendar_feed(session=session, actor=user, feed_id=feed_id)
+    return redirect_with_notice(
+        request,
+        "/profil#kalender",
+        f"Die Kalenderadresse „{feed.label}“ ist widerrufen; Kalender, die sie abonniert haben, "
+        "erhalten keine Termine mehr.",
+    )

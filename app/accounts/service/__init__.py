@@ -2,6 +2,17 @@
 and user administration. Keyword-only functions that take the session and never commit."""
 
 from app.accounts.permissions import Principal
+from app.accounts.service.notifications import (
+    FEED_TOKEN_PREFIX,
+    change_notification_settings,
+    create_calendar_feed,
+    feed_for_token,
+    feed_url,
+    get_own_user,
+    list_calendar_feeds,
+    renew_calendar_feed,
+    revoke_calendar_feed,
+)
 from app.accounts.service.principals import load_principal
 from app.accounts.service.sessions import (
     end_all_sessions,
@@ -39,6 +50,7 @@ from app.accounts.service.users import (
 )
 
 __all__ = [
+    "FEED_TOKEN_PREFIX",
     "TOKEN_PREFIX",
     "LoginFailed",
     "LoginThrottled",
@@ -46,13 +58,19 @@ __all__ = [
     "RoleSpec",
     "assign_role",
     "authenticate",
+    "change_notification_settings",
     "change_own_password",
+    "create_calendar_feed",
     "create_token",
     "create_user",
     "end_all_sessions",
     "end_session",
+    "feed_for_token",
+    "feed_url",
+    "get_own_user",
     "get_user",
     "hash_token",
+    "list_calendar_feeds",
     "list_tokens",
     "list_users",
     "load_principal",
@@ -62,6 +80,8 @@ __all__ = [
     "principal_for_session",
     "principal_for_token",
     "remove_role",
+    "renew_calendar_feed",
+    "revoke_calendar_feed",
     "revoke_token",
     "roles_of",
     "set_active",

@@ -144,14 +144,23 @@ def dashboard(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    kommune: str = "",
+    kommune: str | None = None,
     feld: str = "",
     jahr: str = "",
     teil: str = "",
     druck: str = "",
 ) -> HTMLResponse:
-    """The whole page; with htmx, ``teil=<panel>`` returns that panel, no ``teil`` the heading."""
-    filters = service.resolve(session=session, actor=user, kommune=kommune, feld=feld, jahr=jahr)
+    """The whole page; with htmx, ``teil=<panel>`` returns that panel, no ``teil`` the heading.
+
+    Without ``kommune`` the page opens on the user's own municipality; ``kommune=alle`` shows
+    the whole IKZ."""
+    filters = service.resolve(
+        session=session,
+        actor=user,
+        kommune=service.default_scope(session, user, kommune),
+        feld=feld,
+        jahr=jahr,
+    )
     base: dict[str, Any] = {
         "filters": filters,
         "print_view": druck in {"1", "ja"},

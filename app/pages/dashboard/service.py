@@ -39,6 +39,7 @@ TIMELINE_LIMIT = 25
 # With more municipalities in view, the per-municipality panels show this many (the busiest).
 MUNICIPALITY_LIMIT = 20
 DEADLINE_LIMIT = 6
+ALL_MUNICIPALITIES = "alle"
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,12 @@ class Filters:
 
     def list_url(self, **extra: str) -> str:
         """The measures list filtered like the dashboard, plus ``extra`` parameters."""
-        params: dict[str, str] = {}
-        if self.municipality is not None:
-            params["kommune"] = self.municipality.slug
-        if self.field_code:
-            params["feld"] = self.field_code
-        if self.year_given:
-            params["jahr"] = str(self.year)
-        params.update(extra)
-        return "/massnahmen" + ("?" + urlencode(params) if params else "")
+        return "/massnahmen?" + urlencode(self.query(**extra))
 
     def query(self, **extra: str) -> dict[str, str]:
-        params: dict[str, str] = {}
+        """The filters as query parameters (``kommune=alle`` for the whole IKZ: without the
+        parameter, pages open on the user's own municipality)."""
+        params: dict[str, str] = {"kommune": ALL_MUNICIPALITIES}
         if self.municipality is not None:
             params["kommune"] = self.municipality.slug
         if self.field_code:
@@ -86,6 +81,16 @@ class Filters:
             field_code=self.field_code,
             year=self.year if self.year_given else None,
         )
+
+
+def default_scope(session: Session, actor: Principal, kommune: str | None) -> str:
+    """The slug the dashboard shows: the given one, "" for the whole IKZ (``alle`` or empty),
+    and the user's own municipality when none is given."""
+    if kommune is None:
+        choices = municipality_queries.municipality_choices(session)
+        home = actor.home_municipality(choice.id for choice in choices)
+        return next((c.slug for c in choices if c.id == home), "")
+    return "" if kommune == ALL_MUNICIPALITIES else kommune
 
 
 def resolve(

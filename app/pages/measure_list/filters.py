@@ -15,8 +15,12 @@ IGNORED_LABELS = {
     "seite": "Seite",
     "q": "Suche",
     "kommune": "Kommune",
+    "federfuehrung": "Federführung",
     "feld": "Handlungsfeld",
 }
+# ``kommune=alle`` (or an empty ``kommune=``) shows every municipality's measures; without the
+# parameter the list opens on the user's own municipality.
+ALL_MUNICIPALITIES = "alle"
 SORT_KEYS: dict[str, str] = {
     "code": "Code",
     "titel": "Titel",
@@ -36,7 +40,9 @@ def _choice(value: str | None, allowed: set[str]) -> str:
 class MeasureFilter:
     """Filter, search, sort and page of the measures list. Unknown values are ignored."""
 
-    kommune: str = ""
+    kommune: str = ""  # a slug, "alle", or "" (not given)
+    federfuehrung: str = ""  # slug of the lead municipality
+    beschluss: str = ""  # "offen": a participant's council has not decided yet
     feld: str = ""
     status: str = ""
     ampel: str = ""
@@ -75,8 +81,13 @@ class MeasureFilter:
         if page is None or page < 1:
             ignored.append("seite")
             page = 1
+        kommune = text("kommune", 40)
+        if "kommune" in params and kommune in ("", ALL_MUNICIPALITIES):
+            kommune = ALL_MUNICIPALITIES
         return cls(
-            kommune=text("kommune", 40),
+            kommune=kommune,
+            federfuehrung=text("federfuehrung", 40),
+            beschluss=_choice(params.get("beschluss"), {"offen"}),
             feld=text("feld", 20),
             status=_choice(params.get("status"), {s.value for s in MeasureStatus}),
             ampel=_choice(params.get("ampel"), {t.value for t in TrafficLight}),
@@ -113,4 +124,11 @@ class MeasureFilter:
 
     @property
     def active(self) -> bool:
-        return bool(self.params(sort="code", richtung="auf", seite=1))
+        """Whether anything narrows the list ("alle" Kommunen does not)."""
+        narrowed = self.params(sort="code", richtung="auf", seite=1, kommune="")
+        return bool(narrowed) or bool(self.municipality_slug)
+
+    @property
+    def municipality_slug(self) -> str:
+        """The slug the list is filtered by ("" for all municipalities)."""
+        return "" if self.kommune == ALL_MUNICIPALITIES else self.kommune

@@ -25,6 +25,7 @@ from app.core.timeutil import as_aware, today, utcnow
 from app.finance.queries.lookups import in_year
 from app.municipalities.models import Municipality
 from app.pages.measure_list.filters import PAGE_SIZE, MeasureFilter
+from app.portfolio.approval_state import ApprovalSummary, approval_summaries, open_decision
 from app.portfolio.models import (
     ActionField,
     Measure,
@@ -48,6 +49,7 @@ class MeasureRow:
     lead_name: str
     overdue_milestones: int
     last_report_at: datetime | None
+    approval: ApprovalSummary | None = None
 
     @property
     def report_missing(self) -> bool:
@@ -122,24 +124,34 @@ def _involving(municipality_id: int) -> ColumnElement[bool]:
     return col(Measure.id).in_(involved)
 
 
-def _municipality_id(session: Session, flt: MeasureFilter) -> int | None:
-    """The id of the filtered municipality; -1 for an unknown slug (nothing matches)."""
-    if not flt.kommune:
+def _slug_id(session: Session, slug: str) -> int | None:
+    """The id of the municipality ``slug``; -1 for an unknown slug (nothing matches)."""
+    if not slug:
         return None
     found = session.execute(
-        select(col(Municipality.id)).where(col(Municipality.slug) == flt.kommune)
+        select(col(Municipality.id)).where(col(Municipality.slug) == slug)
     ).scalar_one_or_none()
     return -1 if found is None else int(found)
 
 
-def _apply_filters(
-    query: Select[Any], flt: MeasureFilter, municipality_id: int | None
-) -> Select[Any]:
+@dataclass(frozen=True)
+class _Ids:
+    municipality: int | None
+    lead: int | None
+
+
+def _apply_filters(query: Select[Any], flt: MeasureFilter, ids: _Ids) -> Select[Any]:
     query = query.where(col(Measure.archived).is_(flt.archiviert))
-    if municipality_id is not None:
-        if municipality_id < 0:
-            return query.where(literal(False))
-        query = query.where(_involving(municipality_id))
+    if (ids.municipality is not None and ids.municipality < 0) or (
+        ids.lead is not None and ids.lead < 0
+    ):
+        return query.where(literal(False))
+    if ids.municipality is not None:
+        query = query.where(_involving(ids.municipality))
+    if ids.lead is not None:
+        query = query.where(col(Measure.lead_municipality_id) == ids.lead)
+    if flt.beschluss == "offen":
+        query = query.where(open_decision(ids.municipality))
     if flt.feld:
         query = query.where(col(ActionField.code) == flt.feld)
     if flt.status:
@@ -198,11 +210,11 @@ def _order(flt: MeasureFilter) -> list[Any]:
 
 def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
     """One page of the list: one COUNT query and one SELECT, whatever the page size."""
-    municipality_id = _municipality_id(session, flt)
+    ids = _Ids(_slug_id(session, flt.municipality_slug), _slug_id(session, flt.federfuehrung))
     base: Select[Any] = select(col(Measure.id))
     if flt.feld:
         base = base.join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
-    base = _apply_filters(base, flt, municipality_id)
+    base = _apply_filters(base, flt, ids)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     page, pages = page_in_range(flt.seite, int(total), PAGE_SIZE)
     overdue = _overdue_subquery(today()).label("overdue")
@@ -219,8 +231,10 @@ def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
         .join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
         .join(Municipality, col(Municipality.id) == col(Measure.lead_municipality_id))
     )
-    query = _apply_filters(query, flt, municipality_id)
+    query = _apply_filters(query, flt, ids)
     query = query.order_by(*_order(flt)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    found = session.execute(query).all()
+    approvals = approval_summaries(session, [int(row[0].id) for row in found])
     rows = [
         MeasureRow(
             measure=measure,
@@ -229,9 +243,8 @@ def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
             lead_name=lead_name,
             overdue_milestones=int(overdue_count or 0),
             last_report_at=last_at,
+            approval=approvals.get(int(measure.id or 0)),
         )
-        for measure, field_code, field_title, lead_name, overdue_count, last_at in session.execute(
-            query
-        ).all()
+        for measure, field_code, field_title, lead_name, overdue_count, last_at in found
     ]
     return MeasurePage(rows=rows, total=int(total), page=page, pages=pages)

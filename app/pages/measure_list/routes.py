@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,8 +27,17 @@ PRIORITIES = [p.value for p in Priority]
 @router.get("/massnahmen", response_class=HTMLResponse)
 def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     flt = MeasureFilter.from_params(dict(request.query_params))
+    opened_on_own = None
+    if not flt.kommune:
+        # Without ``kommune`` the list opens on the user's own municipality.
+        choices = municipality_queries.municipality_choices(session)
+        home = user.home_municipality(choice.id for choice in choices)
+        opened_on_own = next((c for c in choices if c.id == home), None)
+        if opened_on_own is not None:
+            flt = replace(flt, kommune=opened_on_own.slug)
     context: dict[str, Any] = {
         "flt": flt,
+        "opened_on_own": opened_on_own,
         "page": measure_page(session, flt),
         "sort_keys": SORT_KEYS,
         "ignored_labels": IGNORED_LABELS,

@@ -173,6 +173,18 @@ TWINS = [
         lambda t: (_m(t), _measure(t, title="Alt", expected_version=t.measure.version - 1)),
     ),
     Twin(
+        "PUT",
+        "/api/v1/measures/{code}/participants",
+        200,
+        lambda t: f"{_m(t)}/participants",
+        lambda t: {"participants": ["erbach", "oberzent"], "expected_version": t.measure.version},
+        lambda t: {"participants": ["Nirgendwo!"], "expected_version": t.measure.version},
+        lambda t: (
+            f"{_m(t)}/participants",
+            {"participants": ["erbach"], "expected_version": t.measure.version - 1},
+        ),
+    ),
+    Twin(
         "POST",
         "/api/v1/measures/{code}/archive",
         200,

@@ -297,6 +297,10 @@ def _form_requests(
             f"/massnahmen/{code}/wiederherstellen",
             {"expected_version": version},
         ),
+        "/massnahmen/{code}/beteiligte": (
+            f"/massnahmen/{code}/beteiligte",
+            {"participants": measure["participants"][-1], "expected_version": version},
+        ),
         "/massnahmen/{code}/projektplan": (
             f"/massnahmen/{code}/projektplan",
             {"summary": "Plan unter Last", "expected_version": "1"},

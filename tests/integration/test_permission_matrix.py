@@ -312,6 +312,20 @@ RULES: dict[tuple[str, str], Entry] = {
             data={"expected_version": str(ctx.measure.version)},
         ),
     ),
+    ("POST", "/massnahmen/{code}/beteiligte"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/beteiligte",
+            data={"participants": OWN_SLUG, "expected_version": str(ctx.measure.version)},
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}/participants"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/participants",
+            json={"participants": [OWN_SLUG], "expected_version": ctx.measure.version},
+        ),
+    ),
     ("POST", "/massnahmen/{code}/projektplan"): Entry(
         municipal("digital"),
         lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/projektplan", data={"summary": "Plan"}),

@@ -6,7 +6,8 @@ for exactly the measures a unit of work touched, before anything reads them and 
 transaction commits, so the Haushalt page, the measure page, the dashboard, the API and the
 exports read the same figures and can sum them in SQL.
 
-* Gross shares (planned, approved, actual) split each line by the measure's cost key.
+* Gross shares (planned, approved, actual, carried over) split each line by the measure's
+  cost key.
 * Funding is planned per grant over all covered measure-years (see
   :func:`app.finance.allocation.plan_grant_funding`, based on planned amounts), then spread over
   the measure-year's lines and municipalities by :func:`app.finance.allocation.split_funding`.
@@ -307,6 +308,7 @@ def _compute(
             line_id = int(line.id or 0)
             approved = _split_optional(line.approved_cents, weights)
             actual = _split_optional(line.actual_cents, weights)
+            carryover = _split_optional(line.carryover_cents, weights)
             for municipality_id, _ in weights:
                 rows.append(
                     {
@@ -320,6 +322,7 @@ def _compute(
                         "approved_cents": approved[municipality_id],
                         "actual_cents": actual[municipality_id],
                         "funding_cents": line_funding[line_id][municipality_id],
+                        "carryover_cents": carryover[municipality_id],
                     }
                 )
     return rows, issues

@@ -79,7 +79,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 _WATCHED: dict[str, tuple[str, ...]] = {
     "budget_line": (
         *("measure_id", "year", "category", "kind"),
-        *("planned_cents", "approved_cents", "actual_cents"),
+        *("planned_cents", "approved_cents", "actual_cents", "carryover_cents"),
     ),
     "participation": ("measure_id", "municipality_id", "share_bp"),
     "measure": ("cost_key", "code"),

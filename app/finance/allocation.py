@@ -160,11 +160,12 @@ def plan_grant_funding(
     Rule: measure-years inside the funding period are taken in order of year, then measure order.
     Each uses up eligible costs (at most what remains of ``eligible_cents`` and at most its own
     still unfunded gross cost; other grants' funding, passed in ``already_funded``, is deducted
-    first). The grant's funding is ``rate × eligible costs used`` (rounded down once, for the
-    whole grant), at most ``max_cents``, and is split over the measure-years by largest remainder
-    in proportion to the eligible costs each used. So the total is exact to the cent (a fully
-    used 405.000 € at 90 % gives 364.500,00 €, not a cent less through rounding per year), and
-    no measure-year gets more than its eligible costs.
+    first). Each gets ``rate × eligible costs used`` exactly (fractions of a cent included) until
+    ``max_cents`` is reached; the later ones get nothing. The grant's total is rounded down once
+    and split over the measure-years by largest remainder in proportion to those exact amounts.
+    So the total is exact to the cent (a fully used 405.000 € at 90 % gives 364.500,00 €, not a
+    cent less through rounding per year), and no measure-year gets more than its eligible
+    costs.
     """
     funded = dict(already_funded or {})
     used: list[tuple[tuple[int, int], int]] = []
@@ -177,10 +178,21 @@ def plan_grant_funding(
         eligible_left -= eligible
         if eligible:
             used.append((slot, eligible))
-    total = min(grant_cap(terms.rate_bp, sum(e for _, e in used)), terms.max_cents)
+    # Each measure-year's exact funding (in 1/10000 cent): rate × eligible, until the maximum
+    # is reached; the grant's total is rounded down once and split by these weights.
+    weights: list[tuple[tuple[int, int], int]] = []
+    room = terms.max_cents * FULL_SHARE_BP
+    for slot, eligible in used:
+        weight = min(eligible * terms.rate_bp, room)
+        room -= weight
+        if weight:
+            weights.append((slot, weight))
+    total = sum(weight for _, weight in weights) // FULL_SHARE_BP
     if total <= 0:
         return {}
-    return {slot: amount for slot, amount in split_largest_remainder(total, used).items() if amount}
+    return {
+        slot: amount for slot, amount in split_largest_remainder(total, weights).items() if amount
+    }
 
 
 def split_funding(

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.permissions import Principal
 from app.core.enums import BudgetKind, HaushaltPurpose, label
-from app.core.errors import ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.core.timeutil import today
 from app.finance.allocation import key_weights, split_largest_remainder
 from app.finance.models import BudgetLine
@@ -144,7 +144,17 @@ class HaushaltPlan:
     data_state: datetime | None = None
 
     def year_bookings(self) -> list[Booking]:
-        return [b for b in self.bookings if b.year == self.year]
+        """The bookings of the budget year, Ergebnishaushalt first, then by measure."""
+        return sorted(
+            (b for b in self.bookings if b.year == self.year),
+            key=lambda b: (
+                SIDE_ORDER.get((b.haushalt, b.side, b.area), 9),
+                b.measure_code,
+                b.source,
+                b.kind,
+                b.category,
+            ),
+        )
 
     def sides(self, haushalt: str) -> list[tuple[str, str, int]]:
         """``(side, area, cents)`` of the budget year in the Ergebnis- or Finanzhaushalt."""
@@ -398,7 +408,11 @@ def _approvals(session: Session, rows: list[BudgetRow], own_id: int) -> list[App
     portfolio's measure detail, the one place approvals are read)."""
     result = []
     for code in sorted({r.measure_code for r in rows}):
-        detail = measure_detail(session=session, code=code)
+        try:
+            detail = measure_detail(session=session, code=code)
+        except NotFound:  # a code from before the format rule: its decisions are not readable
+            result.append(ApprovalState(code, "", "", None, "", "", False))
+            continue
         own = next((p for p in detail.participants if int(p.municipality.id or 0) == own_id), None)
         approvals = own.approvals if own else []
         latest = approvals[-1] if approvals else None

@@ -21,6 +21,7 @@ from app.core.web import redirect_with_notice, render
 from app.finance import exports
 from app.finance.queries import budget as service
 from app.finance.queries import lookups as queries
+from app.finance.queries.haushaltsplan import haushalt_plan
 from app.finance.schemas import HaushaltIn
 from app.finance.service import haushalt as haushalt_service
 from app.municipalities import queries as municipality_queries
@@ -29,7 +30,7 @@ from app.municipalities.models import Municipality
 router = APIRouter(include_in_schema=False)
 
 
-def _parse_year(text: str | None) -> int | None:
+def parse_year(text: str | None) -> int | None:
     """The year a query names (``[0-9]+`` in ASCII); anything else is a German 422."""
     if text is None or not text.strip():
         return None
@@ -39,7 +40,7 @@ def _parse_year(text: str | None) -> int | None:
     return year
 
 
-def _default_municipality(session: SessionDep, user: Principal) -> Municipality | None:
+def default_municipality(session: SessionDep, user: Principal) -> Municipality | None:
     """The municipality the user works for (Finanzen first), else the first one."""
     munis = list(municipality_queries.municipalities(session))
     for role in (Role.finanzen, Role.hauptamt, Role.digital):
@@ -66,10 +67,10 @@ def haushalt(
         "multi": None,
     }
     try:
-        year = _parse_year(jahr)
+        year = parse_year(jahr)
         slug = kommune or None
         if slug is None:
-            fallback = _default_municipality(session, user)
+            fallback = default_municipality(session, user)
             slug = fallback.slug if fallback else None
         if year is None:
             year = service.default_year(session=session)
@@ -104,7 +105,7 @@ def _export_report(
     if errors:
         raise ValidationFailed(errors)
     return service.budget_report(
-        session=session, actor=user, municipality=kommune, year=_parse_year(jahr)
+        session=session, actor=user, municipality=kommune, year=parse_year(jahr)
     )
 
 
@@ -142,9 +143,15 @@ def export_xlsx(
     except ValidationFailed as exc:
         return _export_error(request, session, exc)
     assert report.municipality is not None and report.year is not None
-    content = exports.budget_xlsx(
-        report, exported_on=today(), data_state=queries.data_state(session)
+    state = queries.data_state(session)
+    plan = haushalt_plan(
+        session=session,
+        actor=user,
+        municipality=report.municipality.slug,
+        year=report.year,
+        data_state=state,
     )
+    content = exports.budget_xlsx(report, plan, exported_on=today(), data_state=state)
     return _download(
         content,
         exports.XLSX_MEDIA_TYPE,
@@ -165,9 +172,16 @@ def export_csv(
     except ValidationFailed as exc:
         return _export_error(request, session, exc)
     assert report.municipality is not None and report.year is not None
+    plan = haushalt_plan(
+        session=session,
+        actor=user,
+        municipality=report.municipality.slug,
+        year=report.year,
+        data_state=queries.data_state(session),
+    )
     return _download(
-        exports.budget_csv(report.rows),
-        "text/csv; charset=utf-8",
+        exports.budget_csv(plan),
+        exports.CSV_MEDIA_TYPE,
         exports.file_name(report.municipality, report.year, "csv"),
     )
 

@@ -243,6 +243,17 @@ def _form_requests(
                 },
             )
         )
+        commitment = json_of(
+            client.post(
+                f"/api/v1/measures/{code}/commitments",
+                json={
+                    "year": 2029,
+                    "category": "hardware",
+                    "amount_cents": 100,
+                    "payments": [{"year": 2030, "amount_cents": 100}],
+                },
+            )
+        )
         grant = json_of(client.get("/api/v1/grants"))[0]
         user = json_of(
             client.post(
@@ -337,6 +348,24 @@ def _form_requests(
         "/massnahmen/{code}/budget/{line_id}/loeschen": (
             f"/massnahmen/{code}/budget/{line['id']}/loeschen",
             {"expected_version": str(line["version"])},
+        ),
+        "/massnahmen/{code}/budget/{line_id}/uebertragung": (
+            f"/massnahmen/{code}/budget/{line['id']}/uebertragung",
+            {"carryover": "", "cover_note": "Last", "expected_version": str(line["version"])},
+        ),
+        "/massnahmen/{code}/ve": (
+            f"/massnahmen/{code}/ve",
+            {
+                "year": "2030",
+                "category": "software",
+                "amount": "1,00",
+                "payment_year_1": "2031",
+                "payment_amount_1": "1,00",
+            },
+        ),
+        "/massnahmen/{code}/ve/{commitment_id}/loeschen": (
+            f"/massnahmen/{code}/ve/{commitment['id']}/loeschen",
+            {"expected_version": str(commitment["version"])},
         ),
         "/massnahmen/{code}/kostenschluessel": (
             f"/massnahmen/{code}/kostenschluessel",

@@ -450,6 +450,8 @@ def test_every_form_route_answers_while_the_others_wait_for_the_same_rows(
         for i, o in enumerate(outcomes)
         if o.status >= 500 or o.status == 0
     ]
+    if failed:
+        print(server.log_path.read_text(errors="replace")[-20000:])
     assert not failed, "\n".join(failed)
     slowest = max(o.seconds for o in outcomes)
     record_judge("race", kind="forms", requests=len(jobs), slowest=round(slowest, 1))

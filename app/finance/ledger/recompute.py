@@ -65,7 +65,7 @@ class Stale:
 def update(session: Session, stale: Stale) -> None:
     """Recompute the shares of the measures ``stale`` names (and every measure whose funding
     moved with them)."""
-    _serialise(session)
+    serialise(session)
     ids = set(stale.measures)
     if stale.municipalities:
         ids.update(
@@ -85,7 +85,7 @@ def rebuild(session: Session) -> int:
     """Recompute every share from scratch (after bulk loads); returns the number of shares."""
     session.flush()
     session.info.pop(STALE_KEY, None)
-    _serialise(session)
+    serialise(session)
     session.execute(delete(BudgetShare))
     session.execute(delete(LedgerIssue))
     session.execute(delete(BudgetTotal))
@@ -113,7 +113,7 @@ def build_if_missing(session: Session) -> bool:
     return False
 
 
-def _serialise(session: Session) -> None:
+def serialise(session: Session) -> None:
     """One ledger update at a time (PostgreSQL; SQLite has a single writer anyway).
 
     Held until the transaction ends. Each statement after it sees what earlier updates

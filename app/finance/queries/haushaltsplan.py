@@ -23,17 +23,14 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from app.accounts.permissions import Principal
-from app.core.enums import BudgetKind, HaushaltPurpose, label
-from app.core.errors import NotFound, ValidationFailed
+from app.core.enums import HaushaltPurpose
+from app.core.errors import ValidationFailed
 from app.core.timeutil import today
-from app.finance.allocation import key_weights, split_largest_remainder
-from app.finance.models import BudgetLine
-from app.finance.queries import lookups as queries
+from app.finance.queries import haushalt_rows as rows_module
 from app.finance.queries.bookings import (
     AFA,
     EH,
     FH,
-    GRANT,
     INV,
     LFD,
     RELEASE,
@@ -43,9 +40,9 @@ from app.finance.queries.bookings import (
     read_funding,
 )
 from app.finance.queries.budget import BudgetRow, budget_report
+from app.finance.queries.haushalt_rows import ApprovalState, CommitmentRow, Flag, RestRow
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
-from app.portfolio.queries import measure_detail
 
 PLAN_YEARS = 5  # the budget year and four planning years
 
@@ -80,50 +77,6 @@ class SummaryRow:
     produkt: str | None
     sachkonto: str | None
     by_year: dict[int, int]
-
-
-@dataclass(frozen=True)
-class RestRow:
-    """A share of one line of the budget year: Ansatz, Ist, Rest, Übertragung, Überschreitung."""
-
-    row: BudgetRow
-    rest_cents: int | None
-    excess_cents: int | None
-    line_over: bool
-    cover_note: str
-    line_version: int
-
-
-@dataclass(frozen=True)
-class CommitmentRow:
-    measure_code: str
-    measure_title: str
-    commitment_id: int
-    year: int
-    category: str
-    note: str
-    version: int
-    amount_cents: int  # the whole VE
-    share_cents: int  # the municipality's share
-    payments: dict[int, int]  # the municipality's share per payment year
-
-
-@dataclass(frozen=True)
-class Flag:
-    kind: str
-    measure_code: str
-    text: str
-
-
-@dataclass(frozen=True)
-class ApprovalState:
-    measure_code: str
-    measure_title: str
-    body: str
-    decided_on: date | None
-    drucksache: str
-    result: str
-    released: bool
 
 
 @dataclass
@@ -199,25 +152,28 @@ def haushalt_plan(
     all_bookings = list(
         bookings(whole.rows, municipality=muni, funding=funding, measure_ids=ids, accounts=accounts)
     )
-    commitments = _commitments(session, own_id, ids, year)
+    found_commitments = rows_module.commitments(session, own_id, ids, year)
     years = _years(
         year,
-        [b.year for b in all_bookings] + [y for c in commitments for y in c.payments if y >= year],
+        [b.year for b in all_bookings]
+        + [y for c in found_commitments for y in c.payments if y >= year],
     )
     rows = [r for r in whole.rows if r.year == year]
-    reste = _reste(session, rows)
+    reste = rows_module.reste(session, rows)
     return HaushaltPlan(
         municipality=muni,
         year=year,
         years=years,
         rows=rows,
         bookings=all_bookings,
-        plan=_plan(whole.rows, all_bookings, commitments, years, year),
+        plan=_plan(whole.rows, all_bookings, found_commitments, years, year),
         summary=_summary(all_bookings, years),
         reste=reste,
-        commitments=commitments,
-        flags=_flags(rows, reste, [b for b in all_bookings if b.year == year], whole.issues),
-        approvals=_approvals(session, rows, own_id),
+        commitments=found_commitments,
+        flags=rows_module.flags(
+            rows, reste, [b for b in all_bookings if b.year == year], whole.issues
+        ),
+        approvals=rows_module.approvals(session, rows, own_id),
         issues=whole.issues,
         data_state=data_state,
     )
@@ -283,151 +239,6 @@ def _summary(all_bookings: list[Booking], years: list[int]) -> list[SummaryRow]:
             )
     keys = sorted(sums, key=lambda k: (SIDE_ORDER.get(k[:3], 9), k[3], k[4]))
     return [SummaryRow(k[0], k[1], k[2], k[3] or None, k[4] or None, dict(sums[k])) for k in keys]
-
-
-def _reste(session: Session, rows: list[BudgetRow]) -> list[RestRow]:
-    ids = sorted({r.line_id for r in rows})
-    lines = (
-        {
-            int(line.id or 0): line
-            for line in session.exec(select(BudgetLine).where(col(BudgetLine.id).in_(ids)))
-        }
-        if ids
-        else {}
-    )
-    result = []
-    for row in rows:
-        line = lines[row.line_id]
-        both = row.approved_cents is not None and row.actual_cents is not None
-        approved, actual = row.approved_cents or 0, row.actual_cents or 0
-        result.append(
-            RestRow(
-                row=row,
-                rest_cents=max(approved - actual, 0) if both else None,
-                excess_cents=max(actual - approved, 0) if both else None,
-                line_over=line.actual_cents is not None
-                and line.approved_cents is not None
-                and line.actual_cents > line.approved_cents,
-                cover_note=line.cover_note,
-                line_version=line.version,
-            )
-        )
-    return result
-
-
-def _commitments(
-    session: Session, own_id: int, ids: dict[str, int], year: int
-) -> list[CommitmentRow]:
-    measure_ids = sorted(ids.values())
-    codes = {mid: code for code, mid in ids.items()}
-    found = queries.commitments_of(session, measure_ids)
-    measures = queries.measures_by_id(session, measure_ids)
-    parties = queries.parties(session, measure_ids)
-    result = []
-    for commitment, payments in found:
-        measure = measures[commitment.measure_id]
-        try:
-            weights = key_weights(measure.cost_key, parties.get(commitment.measure_id, []))
-        except ValidationFailed:
-            continue
-        if own_id not in dict(weights):
-            continue
-        own = {y: split_largest_remainder(cents, weights)[own_id] for y, cents in payments.items()}
-        if commitment.year != year and not any(y >= year for y in own):
-            continue
-        result.append(
-            CommitmentRow(
-                measure_code=codes[commitment.measure_id],
-                measure_title=measure.title,
-                commitment_id=int(commitment.id or 0),
-                year=commitment.year,
-                category=commitment.category,
-                note=commitment.note,
-                version=commitment.version,
-                amount_cents=commitment.amount_cents,
-                share_cents=sum(own.values()),
-                payments=own,
-            )
-        )
-    return result
-
-
-def _flags(
-    rows: list[BudgetRow],
-    reste: list[RestRow],
-    year_bookings: list[Booking],
-    issues: dict[str, str],
-) -> list[Flag]:
-    flags: list[Flag] = []
-    for row in rows:
-        what = f"{label(row.category)} ({label(row.kind)})"
-        if not row.mapped:
-            flags.append(
-                Flag("nicht zugeordnet", row.measure_code, f"{what}: kein Produkt/Sachkonto")
-            )
-        elif row.produkt_source == "kostenart":
-            flags.append(
-                Flag(
-                    "Produkt aus Standard",
-                    row.measure_code,
-                    f"{what}: Produkt nur aus der Standardzuordnung der Kostenart",
-                )
-            )
-        if row.kind == BudgetKind.investiv and not row.investment_number:
-            flags.append(
-                Flag("ohne Investitionsnummer", row.measure_code, f"{what}: investiv, ohne Nummer")
-            )
-    for rest in reste:
-        if rest.line_over and not rest.cover_note:
-            flags.append(
-                Flag(
-                    "Ist über Ansatz",
-                    rest.row.measure_code,
-                    f"{label(rest.row.category)} ({label(rest.row.kind)}): Ist über dem Ansatz, "
-                    "ohne Deckungsvorschlag",
-                )
-            )
-    missing = sorted(
-        {
-            b.source
-            for b in year_bookings
-            if b.source in (GRANT, AFA, RELEASE, "Weiterleitung") and b.sachkonto is None
-        }
-    )
-    for source in missing:
-        flags.append(
-            Flag("Konto fehlt", "", f"{source}: kein Produkt/Sachkonto in der Haushaltszuordnung")
-        )
-    for code, reason in sorted(issues.items()):
-        flags.append(Flag("nicht aufgeteilt", code, reason))
-    return flags
-
-
-def _approvals(session: Session, rows: list[BudgetRow], own_id: int) -> list[ApprovalState]:
-    """The approvals of the municipality's body on each measure of the year (read through the
-    portfolio's measure detail, the one place approvals are read)."""
-    result = []
-    for code in sorted({r.measure_code for r in rows}):
-        try:
-            detail = measure_detail(session=session, code=code)
-        except NotFound:  # a code from before the format rule: its decisions are not readable
-            result.append(ApprovalState(code, "", "", None, "", "", False))
-            continue
-        own = next((p for p in detail.participants if int(p.municipality.id or 0) == own_id), None)
-        approvals = own.approvals if own else []
-        latest = approvals[-1] if approvals else None
-        result.append(
-            ApprovalState(
-                measure_code=code,
-                measure_title=detail.measure.title,
-                body=latest.body if latest else "",
-                decided_on=latest.decided_on if latest else None,
-                drucksache=latest.drucksache if latest else "",
-                result=latest.result if latest else "",
-                released=bool(own and own.released),
-            )
-        )
-    return result
 
 
 ACCOUNT_PURPOSES = [purpose.value for purpose in HaushaltPurpose]

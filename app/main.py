@@ -18,10 +18,15 @@ from app.core.resources import STATIC_DIR
 from app.finance.api import budget as finance_budget_api
 from app.finance.api import grants as finance_grants_api
 from app.finance.api import haushalt as finance_haushalt_api
+from app.finance.api import haushaltsplan as finance_haushaltsplan_api
+from app.finance.api import kaemmerei as finance_kaemmerei_api
 from app.finance.api import measure_budget as finance_measure_budget_api
 from app.finance.routes import budget as finance_budget_routes
 from app.finance.routes import grants as finance_grant_routes
 from app.finance.routes import haushalt as finance_haushalt_routes
+from app.finance.routes import haushaltsplan as finance_haushaltsplan_routes
+from app.finance.routes import kaemmerei as finance_kaemmerei_routes
+from app.finance.routes import mapping as finance_mapping_routes
 from app.pages.audit_log import router as audit_routes
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.routes import router as dashboard_routes
@@ -66,11 +71,16 @@ def create_app() -> FastAPI:
     app.include_router(measure_page_routes)
     app.include_router(portfolio_api)
     app.include_router(finance_haushalt_routes.router)
+    app.include_router(finance_haushaltsplan_routes.router)
+    app.include_router(finance_kaemmerei_routes.router)
+    app.include_router(finance_mapping_routes.router)
     app.include_router(finance_budget_routes.router)
     app.include_router(finance_grant_routes.router)
     app.include_router(finance_budget_api.router)
     app.include_router(finance_measure_budget_api.router)
     app.include_router(finance_haushalt_api.router)
+    app.include_router(finance_haushaltsplan_api.router)
+    app.include_router(finance_kaemmerei_api.router)
     app.include_router(finance_grants_api.router)
     app.include_router(dashboard_routes)
     return app

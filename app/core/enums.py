@@ -62,6 +62,16 @@ class BudgetKind(StrEnum):
     konsumtiv = "konsumtiv"
 
 
+class HaushaltPurpose(StrEnum):
+    """What a municipality books beside the cost lines under the gross principle."""
+
+    zuwendung_konsumtiv = "zuwendung_konsumtiv"
+    zuwendung_investiv = "zuwendung_investiv"
+    aufloesung = "aufloesung"
+    abschreibung = "abschreibung"
+    weiterleitung = "weiterleitung"
+
+
 class Role(StrEnum):
     admin = "admin"
     digital = "digital"
@@ -125,6 +135,12 @@ LABELS: dict[str, str] = {
     # kind
     "investiv": "investiv",
     "konsumtiv": "konsumtiv",
+    # Haushalt accounts beside the cost lines
+    "zuwendung_konsumtiv": "Zuwendung für laufende Zwecke (Ertrag/Einzahlung)",
+    "zuwendung_investiv": "Investitionszuwendung (Einzahlung, Sonderposten)",
+    "aufloesung": "Auflösung des Sonderpostens (Ertrag)",
+    "abschreibung": "Abschreibung (AfA)",
+    "weiterleitung": "Weiterleitung der Zuwendung an Partnerkommunen",
     # roles
     "admin": "IKZ-Koordination",
     "digital": "Digitalisierungsbeauftragte",
@@ -179,6 +195,9 @@ FIELD_LABELS: dict[str, str] = {
     "decided_on": "Sitzungsdatum",
     "drucksache": "Drucksache",
     "result": "Ergebnis",
+    "participants": "Beteiligte Kommunen",
+    "carryover": "Übertragung ins Folgejahr",
+    "cover_note": "Deckungsvorschlag",
 }
 
 

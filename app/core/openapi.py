@@ -117,6 +117,47 @@ FIELDS: dict[str, str] = {
     "created_at": "Angelegt am (ISO 8601 mit Zeitzone)",
     "last_used_at": "Zuletzt benutzt am (ISO 8601 mit Zeitzone)",
     "revoked_at": "Widerrufen am (ISO 8601 mit Zeitzone)",
+    # Haushaltsplan (gross principle, Finanzplanung, Reste, VE)
+    "purpose": (
+        "Wofür das Konto gebucht wird: zuwendung_konsumtiv, zuwendung_investiv, aufloesung "
+        "(Auflösung des Sonderpostens), abschreibung oder weiterleitung"
+    ),
+    "accounts": (
+        "Konten neben den Kostenpositionen (Zuwendung, Auflösung, Abschreibung, Weiterleitung)"
+    ),
+    "measure_produkte": "Produkt je Maßnahme statt der Standardzuordnung (Kennung → Produkt)",
+    "released": "Die Maßnahme ist für die Kommune freigegeben (zustimmender Beschluss)",
+    "cents": "Betrag in Cent",
+    "line_id": "Nummer der Budgetposition",
+    "share_cents": "Anteil der Kommune in Cent",
+    "text": "Beschreibung",
+    "municipality_name": "Name der Kommune",
+    "years": "Die Jahre der Übersicht",
+    "data_state": "Datenstand: Zeitpunkt der letzten Änderung (ISO 8601 mit Zeitzone)",
+    "finanzplanung": (
+        "Finanzplanung über fünf Jahre ab dem Haushaltsjahr (§ 101 HGO) und Folgejahre"
+    ),
+    "reste": "Haushaltsreste und Übertragungen je Budgetposition",
+    "commitments": "Verpflichtungsermächtigungen",
+    "flags": (
+        "Hinweise auf Unvollständiges (fehlende Investitionsnummer, Produkt nur aus der "
+        "Standardzuordnung)"
+    ),
+    "approvals": "Beschlusslage je Maßnahme",
+    "investiv_net_cents": "Eigenanteil der investiven Positionen in Cent",
+    "konsumtiv_net_cents": "Eigenanteil der konsumtiven Positionen in Cent",
+    "depreciation_cents": "Abschreibung (AfA) in Cent",
+    "release_cents": "Auflösung des Sonderpostens in Cent",
+    "commitment_cents": "Zahlungen aus Verpflichtungsermächtigungen in Cent",
+    "carried_in_cents": "Aus dem Vorjahr übertragene Mittel in Cent",
+    "rest_cents": "Nicht verbrauchter Ansatz (Ansatz minus Ist) in Cent",
+    "carryover_cents": "Übertragung ins Folgejahr in Cent",
+    "excess_cents": "Ist über dem Ansatz in Cent",
+    "cover_note": "Deckungsvorschlag",
+    "haushalt": "Ergebnishaushalt oder Finanzhaushalt",
+    "side": "Aufwand, Ertrag, Auszahlung oder Einzahlung",
+    "area": "Finanzhaushalt: laufende Verwaltungstätigkeit oder Investitionstätigkeit; sonst leer",
+    "by_year": "Betrag je Jahr in Cent",
     # e-mail and calendars
     "reminders_enabled": "Erinnerungen per E-Mail an",
     "digest_enabled": "Wöchentliche Übersicht per E-Mail an",
@@ -144,6 +185,20 @@ SCHEMAS: dict[str, str] = {
     "NotificationSettingsPublic": "Einstellungen für E-Mails",
     "ApprovalPublic": "Beschluss eines Gremiums zu einer Maßnahme",
     "ApprovalResult": "Ergebnis eines Beschlusses",
+    "AccountPublic": "Produkt und Sachkonto für eine Buchung neben den Kostenpositionen",
+    "ApprovalStatePublic": "Beschlusslage einer Maßnahme in der Kommune",
+    "BookingPublic": "Eine Buchung im Haushalt der Kommune (Bruttoprinzip)",
+    "CarryoverPublic": "Übertragung und Deckungsvorschlag einer Budgetposition",
+    "CommitmentPublic": "Eine Verpflichtungsermächtigung mit dem Anteil der Kommune",
+    "CommitmentRecord": "Eine Verpflichtungsermächtigung einer Maßnahme",
+    "FlagPublic": "Ein Hinweis auf Unvollständiges",
+    "HaushaltsplanPublic": (
+        "Der Haushalt einer Kommune für ein Jahr: Buchungen, Summen, Finanzplanung"
+    ),
+    "PlanYearPublic": "Ein Jahr der Finanzplanung",
+    "RestPublic": "Haushaltsrest einer Budgetposition",
+    "SideTotal": "Summe je Haushalt und Seite",
+    "SummaryPublic": "Summe je Produkt und Sachkonto und Jahr",
     "BudgetLineUpdate": "Eine Budgetposition, vollständig ersetzt (alle Felder angeben)",
     "BudgetPublic": "Anteile einer Kommune an den Budgetpositionen eines Jahres",
     "BudgetTotalsPublic": "Summen nach investiv und konsumtiv",

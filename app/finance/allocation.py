@@ -12,7 +12,9 @@ Rules:
   The shares always add up to the amount and each differs from the exact share by less than a cent.
 * **Cost keys.** ``equal`` weighs every participant 1, ``population`` by inhabitants, ``custom``
   by the share in basis points (1/100 %), which must add up to exactly 100,00 %.
-* **Funding.** See :func:`plan_grant_funding` and :func:`split_funding`.
+* **Funding.** See :func:`plan_grant_funding` (a grant's total, split over measure-years by
+  largest remainder) and :func:`split_funding` (a measure-year's funding over lines and
+  municipalities, largest remainder again).
 """
 
 from __future__ import annotations
@@ -143,6 +145,11 @@ class MeasureYearCost:
     gross_cents: int
 
 
+def grant_cap(rate_bp: int, eligible_cents: int) -> int:
+    """Rate × eligible costs, to the cent (rounded down): what a grant can give at most."""
+    return eligible_cents * rate_bp // FULL_SHARE_BP
+
+
 def plan_grant_funding(
     terms: GrantTerms,
     costs: Sequence[MeasureYearCost],
@@ -152,27 +159,40 @@ def plan_grant_funding(
 
     Rule: measure-years inside the funding period are taken in order of year, then measure order.
     Each uses up eligible costs (at most what remains of ``eligible_cents`` and at most its own
-    still unfunded gross cost), and receives ``floor(rate × eligible used)`` — at most what remains
-    of ``max_cents``. So the grant's funding never exceeds its maximum, never exceeds rate ×
-    eligible costs, and never exceeds the gross cost of a measure-year (other grants' funding,
-    passed in ``already_funded``, is deducted first).
+    still unfunded gross cost; other grants' funding, passed in ``already_funded``, is deducted
+    first). Each gets ``rate × eligible costs used`` exactly (fractions of a cent included) until
+    ``max_cents`` is reached; the later ones get nothing. The grant's total is rounded down once
+    and split over the measure-years by largest remainder in proportion to those exact amounts.
+    So the total is exact to the cent (a fully used 405.000 € at 90 % gives 364.500,00 €, not a
+    cent less through rounding per year), and no measure-year gets more than its eligible
+    costs.
     """
     funded = dict(already_funded or {})
-    result: dict[tuple[int, int], int] = {}
+    used: list[tuple[tuple[int, int], int]] = []
     eligible_left = terms.eligible_cents
-    max_left = terms.max_cents
     in_period = [c for c in costs if terms.first_year <= c.year <= terms.last_year]
     for cost in sorted(in_period, key=lambda c: (c.year, c.order, c.measure_id)):
         slot = (cost.measure_id, cost.year)
         unfunded = max(cost.gross_cents - funded.get(slot, 0), 0)
         eligible = min(unfunded, eligible_left)
-        amount = min(eligible * terms.rate_bp // FULL_SHARE_BP, max_left)
         eligible_left -= eligible
-        max_left -= amount
-        if amount:
-            result[slot] = result.get(slot, 0) + amount
-            funded[slot] = funded.get(slot, 0) + amount
-    return result
+        if eligible:
+            used.append((slot, eligible))
+    # Each measure-year's exact funding (in 1/10000 cent): rate × eligible, until the maximum
+    # is reached; the grant's total is rounded down once and split by these weights.
+    weights: list[tuple[tuple[int, int], int]] = []
+    room = terms.max_cents * FULL_SHARE_BP
+    for slot, eligible in used:
+        weight = min(eligible * terms.rate_bp, room)
+        room -= weight
+        if weight:
+            weights.append((slot, weight))
+    total = sum(weight for _, weight in weights) // FULL_SHARE_BP
+    if total <= 0:
+        return {}
+    return {
+        slot: amount for slot, amount in split_largest_remainder(total, weights).items() if amount
+    }
 
 
 def split_funding(

@@ -12,9 +12,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.core.enums import BudgetKind, CostCategory, CostKeyKind
+from app.core.enums import BudgetKind, CostCategory, CostKeyKind, HaushaltPurpose
 from app.core.inputs import Input, Replacement
 from app.core.rules import (
+    AccountCode,
     BasisPoints,
     Cents,
     Code,
@@ -68,6 +69,41 @@ class CostKeyIn(Input):
     expected_version: Annotated[int, Version()] = Field(description="Version der Maßnahme")
 
 
+class CarryoverIn(Replacement):
+    """A line's Haushaltsrest carried into the next year, and the Deckungsvorschlag for an Ist
+    above the Ansatz (the Kämmerei)."""
+
+    carryover_cents: Annotated[int | None, Cents(optional=True), FormName("carryover")] = Field(
+        default=None, description="Übertragung ins Folgejahr in Cent (fehlt: keine)"
+    )
+    cover_note: Annotated[str, Text(500, multiline=True)] = Field(
+        default="", description="Deckungsvorschlag, wenn das Ist den Ansatz übersteigt"
+    )
+    expected_version: Annotated[int, Version()]
+
+
+class PaymentEntry(Input):
+    """The part of a Verpflichtungsermächtigung due in one later year."""
+
+    year: Annotated[int, Year()]
+    amount_cents: Annotated[int, Cents(message="Bitte den Betrag angeben.")] = Field(
+        description="Betrag in Cent"
+    )
+
+
+class CommitmentIn(Input):
+    """A Verpflichtungsermächtigung: authority in budget year ``year`` to commit to investive
+    payments in later years; the payments add up to the amount."""
+
+    year: Annotated[int, Year()] = Field(description="Haushaltsjahr, das ermächtigt")
+    category: Annotated[str, OneOf.of(CostCategory, message="Bitte eine Kostenart wählen.")]
+    amount_cents: Annotated[int, Cents(message="Bitte den Betrag angeben."), FormName("amount")]
+    payments: list[PaymentEntry] = Field(
+        default_factory=list, max_length=10, description="Zahlungen je späterem Jahr"
+    )
+    note: Annotated[str, Text(255)] = ""
+
+
 # --- Haushalt mapping -------------------------------------------------------------------------
 
 
@@ -76,20 +112,42 @@ class MappingEntry(Input):
 
     category: Annotated[str, OneOf.of(CostCategory)]
     kind: Annotated[str, OneOf.of(BudgetKind)]
-    produkt: Annotated[str, Text(40)] = ""
-    sachkonto: Annotated[str, Text(40)] = ""
+    produkt: Annotated[str, AccountCode()] = ""
+    sachkonto: Annotated[str, AccountCode()] = ""
     expected_version: Annotated[int | None, Whole(1, optional=True)] = Field(
         default=None, description="Version der bisherigen Zuordnung; null, wenn es keine gab"
     )
 
 
+class AccountEntry(Input):
+    """Produkt and Sachkonto of one purpose beside the cost lines; both empty removes it."""
+
+    purpose: Annotated[str, OneOf.of(HaushaltPurpose)]
+    produkt: Annotated[str, AccountCode()] = ""
+    sachkonto: Annotated[str, AccountCode()] = ""
+    expected_version: Annotated[int | None, Whole(1, optional=True)] = Field(
+        default=None, description="Version des bisherigen Kontos; null, wenn es keins gab"
+    )
+
+
 class HaushaltIn(Input):
-    """A municipality's Produkt/Sachkonto mapping and Investitionsnummern, saved as one."""
+    """A municipality's Produkt/Sachkonto mapping, its accounts for grant income, Auflösung,
+    AfA and forwarding, Investitionsnummern and Produkte per measure, saved as one."""
 
     mappings: list[MappingEntry] = Field(default_factory=list, max_length=100)
-    investment_numbers: Annotated[dict[str, str], Keyed(Code(), Text(40), max_items=5000)] = Field(
-        default_factory=dict,
-        description="Investitionsnummer je Maßnahme (Code → Nummer; leer entfernt sie)",
+    accounts: list[AccountEntry] = Field(default_factory=list, max_length=20)
+    measure_produkte: Annotated[dict[str, str], Keyed(Code(), AccountCode(), max_items=5000)] = (
+        Field(
+            default_factory=dict,
+            description="Produkt je Maßnahme statt der Standardzuordnung (Code → Produkt; leer "
+            "entfernt es)",
+        )
+    )
+    investment_numbers: Annotated[dict[str, str], Keyed(Code(), AccountCode(), max_items=5000)] = (
+        Field(
+            default_factory=dict,
+            description="Investitionsnummer je Maßnahme (Code → Nummer; leer entfernt sie)",
+        )
     )
 
 
@@ -185,10 +243,19 @@ class MappingPublic(BaseModel):
     version: int
 
 
+class AccountPublic(BaseModel):
+    purpose: str
+    produkt: str
+    sachkonto: str
+    version: int
+
+
 class HaushaltPublic(BaseModel):
     municipality: str
     mappings: list[MappingPublic]
+    accounts: list[AccountPublic]
     investment_numbers: dict[str, str]
+    measure_produkte: dict[str, str]
 
 
 class DrawdownPublic(BaseModel):

@@ -30,6 +30,7 @@ from app.portfolio.schemas import (
     MilestoneCreate,
     MilestonePublic,
     MilestoneUpdate,
+    ParticipantsIn,
     PlanPublic,
     PlanUpdate,
     StatusReportIn,
@@ -159,6 +160,26 @@ def update_measure(
 ) -> MeasureDetailPublic:
     run_edit(
         session, lambda: measures.update_measure(session=session, actor=user, code=code, data=body)
+    )
+    return queries.get_measure_public(session=session, code=code)
+
+
+@router.put(
+    "/measures/{code}/participants",
+    response_model=MeasureDetailPublic,
+    summary="Beteiligte Kommunen einer Maßnahme ändern (IKZ-Koordination)",
+    description=(
+        "Die federführende Kommune bleibt immer beteiligt. Anteile, Förderung und Haushalt "
+        "folgen in derselben Transaktion; Beschlüsse einer entfernten Kommune werden gelöscht."
+    ),
+    responses=responses(403, 404, 409, 422),
+)
+def set_participants(
+    code: str, _measure: Manager, body: ParticipantsIn, session: SessionDep, user: CurrentUser
+) -> MeasureDetailPublic:
+    run_edit(
+        session,
+        lambda: measures.set_participants(session=session, actor=user, code=code, data=body),
     )
     return queries.get_measure_public(session=session, code=code)
 

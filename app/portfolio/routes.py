@@ -27,6 +27,7 @@ from app.portfolio.schemas import (
     MeasureUpdate,
     MilestoneCreate,
     MilestoneUpdate,
+    ParticipantsIn,
     PlanUpdate,
 )
 from app.portfolio.service import approvals, measures, plans
@@ -358,4 +359,57 @@ def save_approval(
         failure=lambda status, extra: _approval_page(
             request, session, user, code, slug, status, **extra
         ),
+    )
+
+
+def _participants_page(
+    request: Request, session: SessionDep, code: str, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    measure = queries.measure_or_404(session, code)
+    current = measures.participant_slugs_of(session, measure)
+    values = extra.pop("form_values", None) or {}
+    chosen = values.get("participants", current) if values else current
+    context = {
+        "m": measure,
+        "municipalities": municipality_queries.municipalities(session),
+        "chosen": [chosen] if isinstance(chosen, str) else list(chosen),
+        "expected_version": values.get("expected_version", measure.version),
+        "custom_key": measure.cost_key == "custom",
+    } | extra
+    return render(request, "portfolio/participants_form.html", context, status_code=status)
+
+
+@router.get("/massnahmen/{code}/beteiligte", response_class=HTMLResponse)
+def participants_form(
+    code: str, request: Request, session: SessionDep, user: CurrentUser
+) -> HTMLResponse:
+    managed_measure(session=session, actor=user, code=code)
+    return _participants_page(request, session, code)
+
+
+@router.post("/massnahmen/{code}/beteiligte", response_model=None)
+@accepts(ParticipantsIn)
+def save_participants(
+    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+) -> Response:
+    managed_measure(session=session, actor=user, code=code)
+    return submit(
+        session=session,
+        schema=ParticipantsIn,
+        form=form,
+        apply=lambda data: measures.set_participants(
+            session=session, actor=user, code=code, data=data
+        ),
+        success=lambda measure: redirect_with_notice(
+            request,
+            f"/massnahmen/{code}#kommunen",
+            "Die beteiligten Kommunen wurden gespeichert; Anteile, Förderung und Haushalt "
+            "sind neu berechnet."
+            + (
+                " Bitte die individuellen Kostenanteile neu festlegen."
+                if measure.cost_key == "custom"
+                else ""
+            ),
+        ),
+        failure=lambda status, extra: _participants_page(request, session, code, status, **extra),
     )

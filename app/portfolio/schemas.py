@@ -103,8 +103,11 @@ class MeasureUpdate(MeasureFields, Replacement):
     expected_version: Annotated[int, Version()]
 
 
-class ParticipantsIn(Input):
-    """The municipalities taking part in a measure (the lead always takes part)."""
+class ParticipantsIn(Replacement):
+    """The municipalities taking part in a measure (the lead always takes part).
+
+    Shares, funding and the Haushalt follow in the same unit of work; a removed municipality's
+    council decisions on the measure go with it (they stay in the change history)."""
 
     participants: Annotated[list[str], Many(Slug(), max_items=500)] = Field(
         default_factory=list, description="Slugs der beteiligten Kommunen"

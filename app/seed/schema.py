@@ -21,11 +21,13 @@ from app.core.enums import (
     BudgetKind,
     CostCategory,
     CostKeyKind,
+    HaushaltPurpose,
     MeasureStatus,
     MunicipalityKind,
     Priority,
     TrafficLight,
 )
+from app.core.rules import MEASURE_CODE_PATTERN
 
 _MONEY = re.compile(r"\d{1,13}\.\d{2}")
 _PERCENT = re.compile(r"\d{1,3}(\.\d{1,2})?")
@@ -73,7 +75,7 @@ Cents = Annotated[int, BeforeValidator(_to_cents)]
 BasisPoints = Annotated[int, BeforeValidator(_to_basis_points)]
 SeedDate = Annotated[date, BeforeValidator(_to_date)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
-Code = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Za-z0-9-]*$", max_length=30)]
+Code = Annotated[str, Field(pattern=rf"^{MEASURE_CODE_PATTERN}$", max_length=30)]
 Text = Annotated[str, Field(max_length=10000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -279,9 +281,16 @@ class MappingLine(Strict):
     sachkonto: Annotated[str, Field(min_length=1, max_length=40)]
 
 
+class AccountLine(Strict):
+    purpose: HaushaltPurpose
+    produkt: Annotated[str, Field(min_length=1, max_length=40)]
+    sachkonto: Annotated[str, Field(min_length=1, max_length=40)]
+
+
 class MunicipalityMappings(Strict):
     municipality: Slug
     lines: list[MappingLine] = []
+    accounts: list[AccountLine] = []
 
 
 class HaushaltFile(Strict):

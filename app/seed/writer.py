@@ -24,6 +24,7 @@ from app.models import (
     FundingProgramme,
     Grant,
     GrantMeasure,
+    HaushaltAccount,
     HaushaltMapping,
     InvestmentNumber,
     Measure,
@@ -364,6 +365,12 @@ class SeedWriter:
                         "kind": line.kind.value,
                     },
                     {"produkt": line.produkt, "sachkonto": line.sachkonto},
+                )
+            for account in block.accounts:
+                self.upsert(
+                    HaushaltAccount,
+                    {"municipality_id": municipality_id, "purpose": account.purpose.value},
+                    {"produkt": account.produkt, "sachkonto": account.sachkonto},
                 )
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts.models import RoleAssignment, User
-from app.finance.models import BudgetLine, Grant, ProofOfUse
+from app.finance.models import BudgetLine, Commitment, CommitmentPayment, Grant, ProofOfUse
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Milestone, ProjectPlan
 from tests.conftest import sign_in
@@ -31,6 +31,7 @@ class Targets:
     user: User
     assignment: RoleAssignment
     plan_version: int
+    commitment: Commitment
 
 
 def _targets(session: Session) -> Targets:
@@ -50,8 +51,18 @@ def _targets(session: Session) -> Targets:
     erbach = session.exec(select(Municipality).where(Municipality.slug == "erbach")).one()
     assignment = RoleAssignment(user_id=int(user.id or 0), role="leser", municipality_id=erbach.id)
     session.add(assignment)
+    commitment = Commitment(
+        measure_id=int(measure.id or 0), year=2026, category="software", amount_cents=100
+    )
+    session.add(commitment)
+    session.flush()
+    session.add(
+        CommitmentPayment(commitment_id=int(commitment.id or 0), year=2027, amount_cents=100)
+    )
     session.commit()
-    return Targets(measure, milestone, line, grant, proof, user, assignment, plan.version)
+    return Targets(
+        measure, milestone, line, grant, proof, user, assignment, plan.version, commitment
+    )
 
 
 Body = dict[str, Any] | None
@@ -173,6 +184,18 @@ TWINS = [
         lambda t: (_m(t), _measure(t, title="Alt", expected_version=t.measure.version - 1)),
     ),
     Twin(
+        "PUT",
+        "/api/v1/measures/{code}/participants",
+        200,
+        lambda t: f"{_m(t)}/participants",
+        lambda t: {"participants": ["erbach", "oberzent"], "expected_version": t.measure.version},
+        lambda t: {"participants": ["Nirgendwo!"], "expected_version": t.measure.version},
+        lambda t: (
+            f"{_m(t)}/participants",
+            {"participants": ["erbach"], "expected_version": t.measure.version - 1},
+        ),
+    ),
+    Twin(
         "POST",
         "/api/v1/measures/{code}/archive",
         200,
@@ -274,6 +297,49 @@ TWINS = [
         lambda t: None,
         lambda t: None,
         lambda t: (f"{_m(t)}/budget-lines/{t.line.id}?expected_version=99", None),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}/budget-lines/{line_id}/carryover",
+        200,
+        lambda t: f"{_m(t)}/budget-lines/{t.line.id}/carryover",
+        lambda t: {
+            "carryover_cents": None,
+            "cover_note": "Deckung aus HF1",
+            "expected_version": t.line.version,
+        },
+        lambda t: {"carryover_cents": -5, "cover_note": "", "expected_version": t.line.version},
+        lambda t: (
+            f"{_m(t)}/budget-lines/{t.line.id}/carryover",
+            {"carryover_cents": None, "cover_note": "", "expected_version": 99},
+        ),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/commitments",
+        201,
+        lambda t: f"{_m(t)}/commitments",
+        lambda t: {
+            "year": 2027,
+            "category": "hardware",
+            "amount_cents": 300,
+            "payments": [{"year": 2028, "amount_cents": 100}, {"year": 2029, "amount_cents": 200}],
+        },
+        lambda t: {
+            "year": 2027,
+            "category": "hardware",
+            "amount_cents": 300,
+            "payments": [{"year": 2026, "amount_cents": 300}],
+        },
+    ),
+    Twin(
+        "DELETE",
+        "/api/v1/measures/{code}/commitments/{commitment_id}",
+        204,
+        lambda t: f"{_m(t)}/commitments/{t.commitment.id}?expected_version={t.commitment.version}",
+        lambda t: None,
+        lambda t: None,
+        lambda t: (f"{_m(t)}/commitments/{t.commitment.id}?expected_version=99", None),
     ),
     Twin(
         "PUT",
@@ -406,6 +472,7 @@ TWINS = [
 ]
 INVALID_BY_QUERY = {
     "/api/v1/measures/{code}/budget-lines/{line_id}",
+    "/api/v1/measures/{code}/commitments/{commitment_id}",
     "/api/v1/users/{user_id}/roles/{assignment_id}",
 }
 

@@ -144,3 +144,49 @@ def test_0015a_keeps_users_and_strategies_and_gives_them_defaults(empty_database
             assert email == "alt@erbach.example"
     finally:
         engine.dispose()
+
+
+def test_0017a_keeps_every_budget_line_and_adds_carryover_and_cover_note(
+    empty_database: str,
+) -> None:
+    """A line from before the Haushalt tables keeps its amounts; it carries nothing over and has
+    no Deckungsvorschlag yet; going down again keeps it as it was."""
+    upgrade(empty_database, "0005")
+    engine = build_engine(empty_database)
+    statements = [
+        "INSERT INTO municipality (id, slug, name, kind, executive_body, council, population,"
+        " population_date, population_source, version) VALUES (1, 'erbach', 'Erbach', 'Stadt',"
+        " 'Magistrat', 'Stadtverordnetenversammlung', 14099, '2023-12-31', '', 1)",
+        "INSERT INTO strategy (id, slug, title, period_start, period_end, council_references,"
+        " description, version) VALUES (1, 's', 'S', 2024, 2028, '', '', 1)",
+        "INSERT INTO action_field (id, strategy_id, code, title, description, position, version)"
+        " VALUES (1, 1, 'HF1', 'F', '', 1, 1)",
+        "INSERT INTO measure (id, strategy_id, action_field_id, code, title, goal,"
+        " expected_effect, priority, lead_municipality_id, cost_key, status, progress,"
+        " traffic_light, responsible, example, archived, version) VALUES (1, 1, 1, 'HF1-M01',"
+        " 'M', '', '', 'mittel', 1, 'equal', 'geplant', 0, 'gruen', '', false, false, 1)",
+        "INSERT INTO budget_line (id, measure_id, year, category, kind, planned_cents,"
+        " approved_cents, actual_cents, note, version) VALUES (1, 1, 2026, 'software',"
+        " 'investiv', 1200000, 1100000, 1234567, 'alt', 3)",
+    ]
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+        upgrade(empty_database)
+        with engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT planned_cents, approved_cents, actual_cents, note, version,"
+                    " carryover_cents, cover_note FROM budget_line WHERE id = 1"
+                )
+            ).one()
+        assert tuple(row) == (1200000, 1100000, 1234567, "alt", 3, None, "")
+        downgrade(empty_database, "0005")
+        with engine.connect() as conn:
+            kept = conn.execute(
+                text("SELECT planned_cents, actual_cents, note FROM budget_line")
+            ).all()
+        assert [tuple(r) for r in kept] == [(1200000, 1234567, "alt")]
+    finally:
+        engine.dispose()

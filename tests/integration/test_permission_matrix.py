@@ -36,7 +36,7 @@ from app.accounts import service as accounts
 from app.accounts.models import CalendarFeed, RoleAssignment, User
 from app.accounts.passwords import hash_password
 from app.accounts.permissions import Principal
-from app.finance.models import BudgetLine, Grant, ProofOfUse
+from app.finance.models import BudgetLine, Commitment, CommitmentPayment, Grant, ProofOfUse
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Milestone, Participation, ProjectPlan
 from tests.conftest import sign_in
@@ -368,6 +368,20 @@ RULES: dict[tuple[str, str], Entry] = {
             data={"expected_version": str(ctx.measure.version)},
         ),
     ),
+    ("POST", "/massnahmen/{code}/beteiligte"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/beteiligte",
+            data={"participants": OWN_SLUG, "expected_version": str(ctx.measure.version)},
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}/participants"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/participants",
+            json={"participants": [OWN_SLUG], "expected_version": ctx.measure.version},
+        ),
+    ),
     ("POST", "/massnahmen/{code}/projektplan"): Entry(
         municipal("digital"),
         lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/projektplan", data={"summary": "Plan"}),
@@ -404,6 +418,59 @@ RULES: dict[tuple[str, str], Entry] = {
         lambda ctx: Req(
             f"/massnahmen/{ctx.measure.code}/budget/{ctx.line.id}/loeschen",
             data={"expected_version": str(ctx.line.version)},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/budget/{line_id}/uebertragung"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/budget/{ctx.line.id}/uebertragung",
+            data={"carryover": "", "cover_note": "", "expected_version": str(ctx.line.version)},
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/ve"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/ve",
+            data={
+                "year": "2027",
+                "category": "hardware",
+                "amount": "10,00",
+                "payment_year_1": "2028",
+                "payment_amount_1": "10,00",
+            },
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/ve/{commitment_id}/loeschen"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/ve/{ctx.extra['commitment_id']}/loeschen",
+            data={"expected_version": "1"},
+        ),
+    ),
+    ("PUT", "/api/v1/measures/{code}/budget-lines/{line_id}/carryover"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/budget-lines/{ctx.line.id}/carryover",
+            json={"carryover_cents": None, "cover_note": "", "expected_version": ctx.line.version},
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/commitments"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/commitments",
+            json={
+                "year": 2027,
+                "category": "hardware",
+                "amount_cents": 1000,
+                "payments": [{"year": 2028, "amount_cents": 1000}],
+            },
+        ),
+    ),
+    ("DELETE", "/api/v1/measures/{code}/commitments/{commitment_id}"): Entry(
+        municipal("finanzen"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/commitments/{ctx.extra['commitment_id']}"
+            "?expected_version=1"
         ),
     ),
     ("POST", "/massnahmen/{code}/kostenschluessel"): Entry(
@@ -705,6 +772,12 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
     assert other is not None
     proof = ProofOfUse(grant_id=grant.id, due_on=date(2027, 6, 30))
     session.add(proof)
+    commitment = Commitment(measure_id=measure.id, year=2025, category="betrieb", amount_cents=500)
+    session.add(commitment)
+    session.flush()
+    session.add(
+        CommitmentPayment(commitment_id=int(commitment.id or 0), year=2026, amount_cents=500)
+    )
     session.flush()
     return Ctx(
         session=session,
@@ -721,7 +794,7 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
         other_slug=other.slug,
         programme_id=grant.programme_id,
         proof_id=int(proof.id or 0),
-        extra={"feed_id": int(feed.id or 0)},
+        extra={"feed_id": int(feed.id or 0), "commitment_id": int(commitment.id or 0)},
     )
 
 

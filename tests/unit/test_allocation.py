@@ -13,6 +13,7 @@ from app.finance.allocation import (
     GrantTerms,
     MeasureYearCost,
     Party,
+    grant_cap,
     key_weights,
     plan_grant_funding,
     split_funding,
@@ -144,6 +145,39 @@ def test_starke_heimat_grant_is_capped_at_its_maximum() -> None:
     funding = plan_grant_funding(terms, items)
     assert funding == {(1, 2022): 18_000_000, (1, 2023): 18_000_000, (2, 2023): 450_000}
     assert sum(funding.values()) == 36_450_000
+
+
+@given(
+    costs=costs_strategy,
+    rate_bp=st.integers(min_value=0, max_value=10000),
+    eligible=st.integers(min_value=0, max_value=10**10),
+    maximum=st.integers(min_value=0, max_value=10**10),
+)
+def test_grant_funding_total_is_exact_to_the_cent(
+    costs: list[tuple[int, int, int]], rate_bp: int, eligible: int, maximum: int
+) -> None:
+    """The grant gives rate × eligible costs used (rounded once), or its maximum: no cent is
+    lost by rounding each measure-year on its own."""
+    terms = GrantTerms(1, rate_bp, eligible, maximum, 2022, 2028)
+    items = [MeasureYearCost(m, y, f"M{m}", gross) for m, y, gross in costs]
+    in_period = sum(c.gross_cents for c in items if 2022 <= c.year <= 2028)
+    used = min(in_period, eligible)
+    assert sum(plan_grant_funding(terms, items).values()) == min(grant_cap(rate_bp, used), maximum)
+
+
+def test_fully_used_eligible_costs_give_the_whole_grant_not_a_cent_less() -> None:
+    # 405.000 € at 90 % spread over years whose own 90 % end in fractions of a cent: rounding
+    # down per year (the old rule) gave 364.499,99 €.
+    terms = GrantTerms(1, 9000, 40_500_000, 36_450_000, 2022, 2026)
+    items = [
+        MeasureYearCost(1, 2022, "HF1-M01", 13_500_001),
+        MeasureYearCost(1, 2023, "HF1-M01", 13_499_999),
+        MeasureYearCost(2, 2024, "HF6-M01", 13_500_000),
+    ]
+    funding = plan_grant_funding(terms, items)
+    assert sum(funding.values()) == 36_450_000
+    floored = sum(c.gross_cents * 9000 // 10000 for c in items)
+    assert floored == 36_449_999, "the old rule would have lost a cent here"
 
 
 @given(

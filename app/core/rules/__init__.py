@@ -22,9 +22,11 @@ from app.core.rules.numbers import (
 )
 from app.core.rules.structure import Flag, FormName, Keyed, Many, OneOf
 from app.core.rules.text import (
+    ACCOUNT_CODE_PATTERN,
     MEASURE_CODE_MESSAGE,
     MEASURE_CODE_PATTERN,
     SLUG_PATTERN,
+    AccountCode,
     Code,
     Slug,
     Text,
@@ -32,6 +34,7 @@ from app.core.rules.text import (
 )
 
 __all__ = [
+    "ACCOUNT_CODE_PATTERN",
     "FORM",
     "MAX_CENTS",
     "MAX_YEAR",
@@ -39,6 +42,7 @@ __all__ = [
     "MEASURE_CODE_PATTERN",
     "MIN_YEAR",
     "SLUG_PATTERN",
+    "AccountCode",
     "BasisPoints",
     "Cents",
     "Code",

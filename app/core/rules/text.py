@@ -79,6 +79,25 @@ class Code(Text):
         return super().parse(value, form)
 
 
+# Produkt, Sachkonto, Investitionsnummer: as each municipality writes them (``011105``,
+# ``01.11.05``, ``I-2025-012``), beginning with a letter or digit, so that no spreadsheet ever
+# reads one as a formula and exports can write them exactly.
+ACCOUNT_CODE_PATTERN = "[0-9A-Za-z][0-9A-Za-z./ _-]{0,39}"
+
+
+@dataclass(frozen=True)
+class AccountCode(Text):
+    """A Produkt, Sachkonto or Investitionsnummer (optional; empty is allowed)."""
+
+    max_length: int = 40
+    pattern: str = ACCOUNT_CODE_PATTERN
+    pattern_message: str = (
+        "Bitte nur Ziffern, Buchstaben, Punkte, Bindestriche, Schrägstriche und Leerzeichen "
+        "verwenden und mit einer Ziffer oder einem Buchstaben beginnen, z. B. 011105 oder "
+        "01.11.05."
+    )
+
+
 SLUG_PATTERN = "[a-z0-9][a-z0-9-]{0,39}"
 
 

@@ -49,7 +49,7 @@ def grant_public(session: Session, grant: Grant) -> GrantPublic:
         applicant=slugs.get(grant.applicant_municipality_id, ""),
         measure_codes=sorted(m.code for m in queries.measures_by_id(session, covered).values()),
         drawn_cents=drawn,
-        drawable_cents=max(grant.max_cents - drawn, 0),
+        drawable_cents=max(grants.drawable_limit(grant) - drawn, 0),
         version=grant.version,
         drawdowns=[
             DrawdownPublic(

@@ -14,6 +14,7 @@ from app.core.errors import NotFound
 from app.core.forms import run_edit
 from app.finance.queries import lookups as queries
 from app.finance.schemas import (
+    AccountPublic,
     HaushaltIn,
     HaushaltPublic,
     MappingPublic,
@@ -30,7 +31,14 @@ def _haushalt_public(session: Session, slug: str) -> HaushaltPublic:
         raise NotFound("Diese Kommune gibt es nicht.")
     mappings = queries.mappings(session, municipality.id)
     numbers = queries.investment_numbers(session, municipality.id)
-    codes = queries.measure_labels(session, list(numbers))
+    produkte = {
+        measure_id: produkt
+        for (_, measure_id), produkt in queries.measure_produkte_of(
+            session, [municipality.id]
+        ).items()
+    }
+    accounts = queries.haushalt_accounts(session, municipality.id)
+    codes = queries.measure_labels(session, list(numbers) + list(produkte))
     return HaushaltPublic(
         municipality=slug,
         mappings=[
@@ -43,7 +51,14 @@ def _haushalt_public(session: Session, slug: str) -> HaushaltPublic:
             )
             for m in sorted(mappings.values(), key=lambda m: (m.category, m.kind))
         ],
+        accounts=[
+            AccountPublic(
+                purpose=a.purpose, produkt=a.produkt, sachkonto=a.sachkonto, version=a.version
+            )
+            for a in sorted(accounts.values(), key=lambda a: a.purpose)
+        ],
         investment_numbers={codes[mid][0]: number for mid, number in numbers.items()},
+        measure_produkte={codes[mid][0]: produkt for mid, produkt in produkte.items()},
     )
 
 

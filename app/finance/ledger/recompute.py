@@ -6,7 +6,8 @@ for exactly the measures a unit of work touched, before anything reads them and 
 transaction commits, so the Haushalt page, the measure page, the dashboard, the API and the
 exports read the same figures and can sum them in SQL.
 
-* Gross shares (planned, approved, actual) split each line by the measure's cost key.
+* Gross shares (planned, approved, actual, carried over) split each line by the measure's
+  cost key.
 * Funding is planned per grant over all covered measure-years (see
   :func:`app.finance.allocation.plan_grant_funding`, based on planned amounts), then spread over
   the measure-year's lines and municipalities by :func:`app.finance.allocation.split_funding`.
@@ -64,7 +65,7 @@ class Stale:
 def update(session: Session, stale: Stale) -> None:
     """Recompute the shares of the measures ``stale`` names (and every measure whose funding
     moved with them)."""
-    _serialise(session)
+    serialise(session)
     ids = set(stale.measures)
     if stale.municipalities:
         ids.update(
@@ -84,7 +85,7 @@ def rebuild(session: Session) -> int:
     """Recompute every share from scratch (after bulk loads); returns the number of shares."""
     session.flush()
     session.info.pop(STALE_KEY, None)
-    _serialise(session)
+    serialise(session)
     session.execute(delete(BudgetShare))
     session.execute(delete(LedgerIssue))
     session.execute(delete(BudgetTotal))
@@ -112,7 +113,7 @@ def build_if_missing(session: Session) -> bool:
     return False
 
 
-def _serialise(session: Session) -> None:
+def serialise(session: Session) -> None:
     """One ledger update at a time (PostgreSQL; SQLite has a single writer anyway).
 
     Held until the transaction ends. Each statement after it sees what earlier updates
@@ -307,6 +308,7 @@ def _compute(
             line_id = int(line.id or 0)
             approved = _split_optional(line.approved_cents, weights)
             actual = _split_optional(line.actual_cents, weights)
+            carryover = _split_optional(line.carryover_cents, weights)
             for municipality_id, _ in weights:
                 rows.append(
                     {
@@ -320,6 +322,7 @@ def _compute(
                         "approved_cents": approved[municipality_id],
                         "actual_cents": actual[municipality_id],
                         "funding_cents": line_funding[line_id][municipality_id],
+                        "carryover_cents": carryover[municipality_id],
                     }
                 )
     return rows, issues

@@ -18,7 +18,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
-from app.finance.ledger.recompute import STALE_KEY, Stale, update
+from app.finance.ledger.recompute import STALE_KEY, Stale, serialise, update
 from app.finance.models import BudgetShare
 
 
@@ -29,7 +29,11 @@ def _changed(obj: Any, *names: str) -> bool:
 
 def _before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
     """A deleted budget line takes its shares with it (ON DELETE CASCADE); note whose totals they
-    were part of while they can still be read."""
+    were part of while they can still be read.
+
+    The cascade deletes ``budget_share`` rows inside the flush, before the recomputation takes
+    the ledger's lock: take the lock first, or a concurrent recomputation of the same measure
+    (which holds the lock and waits for those rows) and this flush wait for each other."""
     line_ids = [
         int(obj.id)
         for obj in session.deleted
@@ -38,6 +42,7 @@ def _before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
     if not line_ids:
         return
     with session.no_autoflush:
+        serialise(session)  # type: ignore[arg-type]
         owners = session.execute(
             select_columns(col(BudgetShare.municipality_id))
             .where(col(BudgetShare.line_id).in_(line_ids))
@@ -79,7 +84,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 _WATCHED: dict[str, tuple[str, ...]] = {
     "budget_line": (
         *("measure_id", "year", "category", "kind"),
-        *("planned_cents", "approved_cents", "actual_cents"),
+        *("planned_cents", "approved_cents", "actual_cents", "carryover_cents"),
     ),
     "participation": ("measure_id", "municipality_id", "share_bp"),
     "measure": ("cost_key", "code"),

@@ -46,6 +46,11 @@ class BudgetRow:
     actual_cents: int | None
     funding_cents: int
     net_cents: int
+    line_id: int = 0
+    carryover_cents: int | None = None
+    # where the Produkt comes from: "massnahme" (given to the measure), "kostenart" (the cost
+    # category's default of the mapping), None (not mapped)
+    produkt_source: str | None = None
 
     @property
     def mapped(self) -> bool:
@@ -160,11 +165,14 @@ def _rows(
     measures = queries.measure_labels(session, sorted({s.measure_id for s in shares}))
     mappings = queries.mappings_of(session, present)
     numbers = queries.investment_numbers_of(session, present)
+    produkte = queries.measure_produkte_of(session, present)
     rows = []
     for share in shares:
         municipality = municipalities[share.municipality_id]
         code, title, example = measures[share.measure_id]
         mapping = mappings.get((share.municipality_id, share.category, share.kind))
+        own_produkt = produkte.get((share.municipality_id, share.measure_id))
+        produkt = own_produkt or (mapping[0] if mapping else None)
         rows.append(
             BudgetRow(
                 municipality_slug=municipality.slug,
@@ -175,7 +183,7 @@ def _rows(
                 example=example,
                 category=share.category,
                 kind=share.kind,
-                produkt=mapping[0] if mapping else None,
+                produkt=produkt if mapping else None,
                 sachkonto=mapping[1] if mapping else None,
                 investment_number=(
                     numbers.get((share.municipality_id, share.measure_id))
@@ -187,6 +195,11 @@ def _rows(
                 actual_cents=share.actual_cents,
                 funding_cents=share.funding_cents,
                 net_cents=share.net_cents,
+                line_id=share.line_id,
+                carryover_cents=share.carryover_cents,
+                produkt_source=(
+                    None if not mapping else "massnahme" if own_produkt else "kostenart"
+                ),
             )
         )
     rows.sort(key=lambda r: (r.municipality_slug, r.year, r.measure_code, r.kind, r.category))

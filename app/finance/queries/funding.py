@@ -3,7 +3,8 @@
 Warnings:
 
 * the funding period ends within 90 days (or has ended) while planned funding is not yet drawn;
-* a proof of use (Verwendungsnachweis) is due within 30 days or overdue and not yet submitted.
+* a proof of use (Verwendungsnachweis) is due within 30 days or overdue and not yet submitted;
+* the maximum exceeds rate × eligible costs (saved before that was refused).
 
 """
 
@@ -17,6 +18,7 @@ from sqlmodel import Session
 from app.accounts.permissions import Principal, can_read, require
 from app.core.formatting import fmt_date, fmt_money
 from app.core.timeutil import today
+from app.finance.allocation import grant_cap
 from app.finance.models import Drawdown, FundingProgramme, Grant, ProofOfUse
 from app.finance.queries import lookups as queries
 from app.finance.queries.shares import funding_by_grant
@@ -49,9 +51,14 @@ class GrantOverview:
     warnings: list[FundingWarning]
 
     @property
+    def limit_cents(self) -> int:
+        """What may be drawn in all: the lower of the maximum and rate × eligible costs."""
+        return min(self.grant.max_cents, grant_cap(self.grant.rate_bp, self.grant.eligible_cents))
+
+    @property
     def remaining_cents(self) -> int:
-        """What may still be drawn under the grant's maximum."""
-        return self.grant.max_cents - self.drawn_cents
+        """What may still be drawn (never negative)."""
+        return max(self.limit_cents - self.drawn_cents, 0)
 
     @property
     def undrawn_planned_cents(self) -> int:
@@ -69,6 +76,18 @@ def grant_warnings(
 ) -> list[FundingWarning]:
     gid = int(grant.id or 0)
     warnings: list[FundingWarning] = []
+    cap = grant_cap(grant.rate_bp, grant.eligible_cents)
+    if grant.max_cents > cap:
+        warnings.append(
+            FundingWarning(
+                gid,
+                "critical",
+                f"Der Höchstbetrag von {fmt_money(grant.max_cents)} übersteigt Fördersatz × "
+                f"zuwendungsfähige Ausgaben ({fmt_money(cap)}); abrufbar und geplant sind "
+                f"höchstens {fmt_money(cap)}. Bitte den Bescheid prüfen und die Zuwendung "
+                "berichtigen.",
+            )
+        )
     undrawn = planned_funding_cents - drawn_cents
     days_left = (grant.period_end - on).days
     if undrawn > 0 and days_left < 0:

@@ -15,12 +15,16 @@ from app.core.timeutil import as_aware
 from app.finance.allocation import Party
 from app.finance.models import (
     BudgetLine,
+    Commitment,
+    CommitmentPayment,
     Drawdown,
     FundingProgramme,
     Grant,
     GrantMeasure,
+    HaushaltAccount,
     HaushaltMapping,
     InvestmentNumber,
+    MeasureProdukt,
     ProofOfUse,
 )
 from app.municipalities.models import Municipality
@@ -242,6 +246,53 @@ def investment_numbers_of(
         ).where(col(InvestmentNumber.municipality_id).in_(municipality_ids))
     ).all()
     return {(m, measure): number for m, measure, number in rows}
+
+
+def measure_produkte_of(
+    session: Session, municipality_ids: Sequence[int]
+) -> dict[tuple[int, int], str]:
+    """``(municipality_id, measure_id) → Produkt`` given to a measure (instead of the default)."""
+    if not municipality_ids:
+        return {}
+    rows = session.exec(
+        select(
+            MeasureProdukt.municipality_id, MeasureProdukt.measure_id, MeasureProdukt.produkt
+        ).where(col(MeasureProdukt.municipality_id).in_(municipality_ids))
+    ).all()
+    return {(m, measure): produkt for m, measure, produkt in rows}
+
+
+def haushalt_accounts(session: Session, municipality_id: int) -> dict[str, HaushaltAccount]:
+    """The municipality's accounts beside the cost lines, by purpose."""
+    rows = session.exec(
+        select(HaushaltAccount).where(HaushaltAccount.municipality_id == municipality_id)
+    ).all()
+    return {row.purpose: row for row in rows}
+
+
+def commitments_of(
+    session: Session, measure_ids: Sequence[int]
+) -> list[tuple[Commitment, dict[int, int]]]:
+    """Verpflichtungsermächtigungen of the measures, each with its payments (year → cents)."""
+    if not measure_ids:
+        return []
+    found = session.exec(
+        select(Commitment)
+        .where(col(Commitment.measure_id).in_(measure_ids))
+        .order_by(col(Commitment.year), col(Commitment.measure_id), col(Commitment.category))
+    ).all()
+    payments: dict[int, dict[int, int]] = defaultdict(dict)
+    ids = [int(c.id or 0) for c in found]
+    if ids:
+        for commitment_id, year, cents in session.exec(
+            select(
+                CommitmentPayment.commitment_id,
+                CommitmentPayment.year,
+                CommitmentPayment.amount_cents,
+            ).where(col(CommitmentPayment.commitment_id).in_(ids))
+        ).all():
+            payments[commitment_id][year] = cents
+    return [(c, dict(sorted(payments[int(c.id or 0)].items()))) for c in found]
 
 
 def investment_numbers(session: Session, municipality_id: int) -> dict[int, str]:

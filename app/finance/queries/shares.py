@@ -38,6 +38,7 @@ class Share:
     approved_cents: int | None
     actual_cents: int | None
     funding_cents: int
+    carryover_cents: int | None = None
 
     @property
     def net_cents(self) -> int:
@@ -73,6 +74,7 @@ def compute_shares(
         col(BudgetShare.approved_cents),
         col(BudgetShare.actual_cents),
         col(BudgetShare.funding_cents),
+        col(BudgetShare.carryover_cents),
     ).order_by(
         col(BudgetShare.measure_id),
         col(BudgetShare.year),

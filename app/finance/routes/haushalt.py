@@ -6,30 +6,26 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session
-from starlette.datastructures import FormData
 
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_edit_haushalt_mapping
 from app.core.deps import SessionDep
-from app.core.enums import BudgetKind, CostCategory, Role
+from app.core.enums import Role
 from app.core.errors import ValidationFailed
-from app.core.forms import FormDep, accepts, submit
 from app.core.rules import parse_int
 from app.core.timeutil import today
-from app.core.web import redirect_with_notice, render
+from app.core.web import render
 from app.finance import exports
 from app.finance.queries import budget as service
 from app.finance.queries import lookups as queries
-from app.finance.schemas import HaushaltIn
-from app.finance.service import haushalt as haushalt_service
+from app.finance.queries.haushaltsplan import haushalt_plan
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 
 router = APIRouter(include_in_schema=False)
 
 
-def _parse_year(text: str | None) -> int | None:
+def parse_year(text: str | None) -> int | None:
     """The year a query names (``[0-9]+`` in ASCII); anything else is a German 422."""
     if text is None or not text.strip():
         return None
@@ -39,7 +35,7 @@ def _parse_year(text: str | None) -> int | None:
     return year
 
 
-def _default_municipality(session: SessionDep, user: Principal) -> Municipality | None:
+def default_municipality(session: SessionDep, user: Principal) -> Municipality | None:
     """The municipality the user works for (Finanzen first), else the first one."""
     munis = list(municipality_queries.municipalities(session))
     for role in (Role.finanzen, Role.hauptamt, Role.digital):
@@ -66,10 +62,10 @@ def haushalt(
         "multi": None,
     }
     try:
-        year = _parse_year(jahr)
+        year = parse_year(jahr)
         slug = kommune or None
         if slug is None:
-            fallback = _default_municipality(session, user)
+            fallback = default_municipality(session, user)
             slug = fallback.slug if fallback else None
         if year is None:
             year = service.default_year(session=session)
@@ -104,7 +100,7 @@ def _export_report(
     if errors:
         raise ValidationFailed(errors)
     return service.budget_report(
-        session=session, actor=user, municipality=kommune, year=_parse_year(jahr)
+        session=session, actor=user, municipality=kommune, year=parse_year(jahr)
     )
 
 
@@ -142,9 +138,15 @@ def export_xlsx(
     except ValidationFailed as exc:
         return _export_error(request, session, exc)
     assert report.municipality is not None and report.year is not None
-    content = exports.budget_xlsx(
-        report, exported_on=today(), data_state=queries.data_state(session)
+    state = queries.data_state(session)
+    plan = haushalt_plan(
+        session=session,
+        actor=user,
+        municipality=report.municipality.slug,
+        year=report.year,
+        data_state=state,
     )
+    content = exports.budget_xlsx(report, plan, exported_on=today(), data_state=state)
     return _download(
         content,
         exports.XLSX_MEDIA_TYPE,
@@ -165,9 +167,16 @@ def export_csv(
     except ValidationFailed as exc:
         return _export_error(request, session, exc)
     assert report.municipality is not None and report.year is not None
+    plan = haushalt_plan(
+        session=session,
+        actor=user,
+        municipality=report.municipality.slug,
+        year=report.year,
+        data_state=queries.data_state(session),
+    )
     return _download(
-        exports.budget_csv(report.rows),
-        "text/csv; charset=utf-8",
+        exports.budget_csv(plan),
+        exports.CSV_MEDIA_TYPE,
         exports.file_name(report.municipality, report.year, "csv"),
     )
 
@@ -191,147 +200,4 @@ def export_multi_year(
     )
     return _download(
         content, exports.XLSX_MEDIA_TYPE, exports.file_name(multi.municipality, span, "xlsx")
-    )
-
-
-MAPPING_FORM_FIELDS = (
-    *(
-        f"{prefix}_{category.value}_{kind.value}"
-        for prefix in ("produkt", "sachkonto", "version")
-        for category in CostCategory
-        for kind in BudgetKind
-    ),
-    "inv_1",
-)
-
-
-def _mapping_page(
-    request: Request,
-    session: Session,
-    municipality: Municipality,
-    *,
-    status_code: int = 200,
-    extra: dict[str, Any] | None = None,
-) -> HTMLResponse:
-    municipality_id = int(municipality.id or 0)
-    extra = extra or {}
-    posted: dict[str, Any] = extra.get("form_values") or {}
-    current = queries.mappings(session, municipality_id)
-    rows = []
-    for category in CostCategory:
-        for kind in BudgetKind:
-            existing = current.get((category.value, kind.value))
-            key = f"{category.value}_{kind.value}"
-            rows.append(
-                {
-                    "category": category.value,
-                    "kind": kind.value,
-                    "produkt": posted.get(f"produkt_{key}", existing.produkt if existing else ""),
-                    "sachkonto": posted.get(
-                        f"sachkonto_{key}", existing.sachkonto if existing else ""
-                    ),
-                    "version": existing.version if existing else None,
-                }
-            )
-    numbers = queries.investment_numbers(session, municipality_id)
-    measures = sorted(
-        queries.measures_by_id(
-            session, queries.measure_ids_of_municipality(session, municipality_id)
-        ).values(),
-        key=lambda m: m.code,
-    )
-    return render(
-        request,
-        "finance/mapping_form.html",
-        {
-            "municipality": municipality,
-            "rows": rows,
-            "measures": [
-                (m, posted.get(f"inv_{m.id}", numbers.get(int(m.id or 0), ""))) for m in measures
-            ],
-            "errors": extra.get("form_errors") or {},
-            "conflict_message": extra.get("conflict_message", ""),
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/haushalt/zuordnung", response_class=HTMLResponse)
-def mapping(
-    request: Request, session: SessionDep, user: CurrentUser, kommune: str = ""
-) -> HTMLResponse:
-    municipality = haushalt_service.haushalt_municipality(session=session, actor=user, slug=kommune)
-    return _mapping_page(request, session, municipality)
-
-
-def haushalt_form_data(
-    session: Session, municipality: Municipality, form: FormData
-) -> dict[str, Any]:
-    """The mapping form's fields (``produkt_<category>_<kind>``, ``inv_<measure id>``) as the
-    structure of :class:`HaushaltIn`."""
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    codes = {
-        str(m.id): m.code
-        for m in queries.measures_by_id(
-            session, queries.measure_ids_of_municipality(session, int(municipality.id or 0))
-        ).values()
-    }
-    return {
-        "mappings": [
-            {
-                "category": category.value,
-                "kind": kind.value,
-                "produkt": fields.get(f"produkt_{category.value}_{kind.value}", ""),
-                "sachkonto": fields.get(f"sachkonto_{category.value}_{kind.value}", ""),
-                "expected_version": fields.get(f"version_{category.value}_{kind.value}", ""),
-            }
-            for category in CostCategory
-            for kind in BudgetKind
-        ],
-        "investment_numbers": {
-            codes.get(key[4:], key[4:]): value
-            for key, value in fields.items()
-            if key.startswith("inv_")
-        },
-    }
-
-
-def _mapping_errors(extra: dict[str, Any]) -> dict[str, Any]:
-    """Errors of ``mappings.<n>.<field>`` shown at their row (``<category>_<kind>``)."""
-    rows = [f"{c.value}_{k.value}" for c in CostCategory for k in BudgetKind]
-    errors: dict[str, str] = {}
-    for key, text in (extra.get("form_errors") or {}).items():
-        parts = key.split(".")
-        if parts[0] == "mappings" and len(parts) > 1 and parts[1].isdecimal():
-            index = int(parts[1])
-            errors.setdefault(rows[index] if index < len(rows) else "numbers", text)
-        elif parts[0] == "investment_numbers":
-            errors.setdefault("numbers", text)
-        else:
-            errors.setdefault(key, text)
-    return extra | {"form_errors": errors}
-
-
-@router.post("/haushalt/zuordnung", response_model=None)
-@accepts(extra=MAPPING_FORM_FIELDS)
-def save_mapping(
-    request: Request, session: SessionDep, user: CurrentUser, form: FormDep, kommune: str = ""
-) -> Response:
-    municipality = haushalt_service.haushalt_municipality(session=session, actor=user, slug=kommune)
-    return submit(
-        session=session,
-        schema=HaushaltIn,
-        form=haushalt_form_data(session, municipality, form),
-        apply=lambda data: haushalt_service.save_haushalt(
-            session=session, actor=user, slug=municipality.slug, data=data
-        ),
-        success=lambda _m: redirect_with_notice(
-            request,
-            f"/haushalt/zuordnung?kommune={municipality.slug}",
-            "Die Zuordnung wurde gespeichert.",
-        ),
-        failure=lambda status, extra: _mapping_page(
-            request, session, municipality, status_code=status, extra=_mapping_errors(extra)
-        ),
-        values={key: value for key, value in form.items() if isinstance(value, str)},
     )

@@ -1,9 +1,10 @@
 """Maintaining grants (Zuwendungen), proofs of use and drawdowns: the IKZ-Koordination's work.
 
-Rules beyond the table constraints: the funding period is ordered, and the maximum can never be
-lowered below what has already been drawn. A drawdown is refused when the sum drawn would exceed
-the grant's maximum; drawdowns of one grant are serialised by a lock on the grant's row, so the
-rule holds however many arrive at once.
+Rules beyond the table constraints: the funding period is ordered, the maximum never exceeds
+rate × eligible costs, and it can never be lowered below what has already been drawn. A drawdown
+is refused when the sum drawn would exceed the lower of the maximum and rate × eligible costs
+(a grant saved before that rule may hold a higher maximum); drawdowns of one grant are serialised
+by a lock on the grant's row, so the rule holds however many arrive at once.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from sqlmodel import Session, col, select
 from app.accounts.permissions import Principal, can_manage_funding, require
 from app.core.db import claim_version, for_edit
 from app.core.errors import NotFound, ValidationFailed
-from app.core.formatting import fmt_amount, fmt_money
+from app.core.formatting import fmt_amount, fmt_money, fmt_percent_bp
 from app.core.rules import parse_int
+from app.finance.allocation import grant_cap
 from app.finance.models import Drawdown, Grant, GrantMeasure, ProofOfUse
 from app.finance.queries import lookups as queries
 from app.finance.schemas import DrawdownIn, GrantIn, GrantUpdate, ProofSubmittedIn
@@ -24,6 +26,11 @@ from app.municipalities import queries as municipality_queries
 from app.portfolio.models import Measure
 
 FUNDING_MESSAGE = "Zuwendungen pflegt die IKZ-Koordination."
+
+
+def drawable_limit(grant: Grant) -> int:
+    """What may be drawn in all: the lower of the maximum and rate × eligible costs."""
+    return min(grant.max_cents, grant_cap(grant.rate_bp, grant.eligible_cents))
 
 
 def require_funding_manager(actor: Principal) -> None:
@@ -72,6 +79,14 @@ def _save(session: Session, grant: Grant | None, data: GrantIn) -> Grant:
     }
     if len(found) != len(codes):
         errors["measure_codes"] = "Unbekannte Maßnahme ausgewählt."
+    cap = grant_cap(data.rate_bp, data.eligible_cents)
+    if data.max_cents > cap:
+        errors["max_cents"] = (
+            f"Der Höchstbetrag von {fmt_money(data.max_cents)} übersteigt Fördersatz × "
+            f"zuwendungsfähige Ausgaben ({fmt_percent_bp(data.rate_bp)} von "
+            f"{fmt_money(data.eligible_cents)} = {fmt_money(cap)}); bitte höchstens "
+            f"{fmt_money(cap)} eintragen."
+        )
     drawn = queries.drawn_by_grant(session).get(int(grant.id or 0), 0) if grant else 0
     if data.max_cents < drawn:
         errors["max_cents"] = (
@@ -172,13 +187,14 @@ def record_drawdown(
     require_funding_manager(actor)
     grant = _grant_for_edit(session, grant_id)
     already = queries.drawn_by_grant(session, grant_id).get(grant_id, 0)
-    if already + data.amount_cents > grant.max_cents:
+    limit = drawable_limit(grant)
+    if already + data.amount_cents > limit:
         raise ValidationFailed(
             {
                 "amount_cents": (
                     "Der Abruf übersteigt die Zuwendung: bewilligt höchstens "
-                    f"{fmt_money(grant.max_cents)}, bereits abgerufen {fmt_money(already)}, "
-                    f"noch abrufbar {fmt_money(max(grant.max_cents - already, 0))}."
+                    f"{fmt_money(limit)}, bereits abgerufen {fmt_money(already)}, "
+                    f"noch abrufbar {fmt_money(max(limit - already, 0))}."
                 )
             }
         )

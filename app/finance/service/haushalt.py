@@ -1,5 +1,6 @@
-"""A municipality's Haushalt mapping (cost category × kind → Produkt and Sachkonto) and the
-Investitionsnummern it gives its measures. Its Kämmerei maintains both."""
+"""A municipality's Haushalt mapping (cost category × kind → Produkt and Sachkonto), its
+accounts beside the cost lines (grant income, Sonderposten, AfA, forwarding), and the
+Investitionsnummern and Produkte it gives its measures. Its Kämmerei maintains all of them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from app.accounts.permissions import (
 )
 from app.core.enums import Role
 from app.core.errors import NotFound, StaleVersion, ValidationFailed
-from app.finance.models import HaushaltMapping, InvestmentNumber
+from app.finance.models import (
+    HaushaltAccount,
+    HaushaltMapping,
+    InvestmentNumber,
+    MeasureProdukt,
+)
 from app.finance.queries import lookups as queries
 from app.finance.schemas import HaushaltIn
 from app.municipalities.models import Municipality
@@ -53,6 +59,20 @@ def save_haushalt(
                 },
                 existing.version if existing else 0,
             )
+    accounts = queries.haushalt_accounts(session, municipality_id)
+    for account in data.accounts:
+        name = f"konto_{account.purpose}"
+        if bool(account.produkt) != bool(account.sachkonto):
+            errors[name] = "Bitte Produkt und Sachkonto gemeinsam angeben (oder beide leer lassen)."
+        existing_account = accounts.get(account.purpose)
+        if (existing_account.version if existing_account else None) != account.expected_version:
+            raise StaleVersion(
+                {
+                    f"konto_{a.purpose}": {"produkt": a.produkt, "sachkonto": a.sachkonto}
+                    for a in accounts.values()
+                },
+                existing_account.version if existing_account else 0,
+            )
     allowed = dict(
         session.exec(
             select(Measure.code, Measure.id).where(
@@ -63,6 +83,10 @@ def save_haushalt(
     if any(code not in allowed for code in data.investment_numbers):
         errors["numbers"] = (
             "Investitionsnummern gibt es nur für Maßnahmen, an denen die Kommune teilnimmt."
+        )
+    if any(code not in allowed for code in data.measure_produkte):
+        errors["produkte"] = (
+            "Ein Produkt je Maßnahme gibt es nur für Maßnahmen, an denen die Kommune teilnimmt."
         )
     if errors:
         raise ValidationFailed(errors)
@@ -84,8 +108,14 @@ def save_haushalt(
             continue
         existing.produkt, existing.sachkonto = entry.produkt, entry.sachkonto
         session.add(existing)
+    _save_accounts(session, municipality_id, data, accounts)
     _save_numbers(
         session, municipality_id, {allowed[c]: n for c, n in data.investment_numbers.items()}
+    )
+    _save_produkte(
+        session,
+        municipality_id,
+        {int(allowed[c] or 0): p for c, p in data.measure_produkte.items()},
     )
     session.flush()
     return municipality
@@ -116,4 +146,54 @@ def _save_numbers(session: Session, municipality_id: int, numbers: dict[int | No
             )
         elif row.number != number:
             row.number = number
+            session.add(row)
+
+
+def _save_accounts(
+    session: Session, municipality_id: int, data: HaushaltIn, current: dict[str, HaushaltAccount]
+) -> None:
+    for entry in data.accounts:
+        existing = current.get(entry.purpose)
+        if not entry.produkt:
+            if existing is not None:
+                session.delete(existing)
+            continue
+        if existing is None:
+            existing = HaushaltAccount(
+                municipality_id=municipality_id,
+                purpose=entry.purpose,
+                produkt=entry.produkt,
+                sachkonto=entry.sachkonto,
+            )
+        elif (existing.produkt, existing.sachkonto) == (entry.produkt, entry.sachkonto):
+            continue
+        existing.produkt, existing.sachkonto = entry.produkt, entry.sachkonto
+        session.add(existing)
+
+
+def _save_produkte(session: Session, municipality_id: int, produkte: dict[int, str]) -> None:
+    ids = list(produkte)
+    existing = {
+        row.measure_id: row
+        for row in session.exec(
+            select(MeasureProdukt).where(
+                MeasureProdukt.municipality_id == municipality_id,
+                col(MeasureProdukt.measure_id).in_(ids),
+            )
+        ).all()
+    }
+    for measure_id in ids:
+        produkt = produkte[measure_id]
+        row = existing.get(measure_id)
+        if not produkt:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(
+                MeasureProdukt(
+                    measure_id=measure_id, municipality_id=municipality_id, produkt=produkt
+                )
+            )
+        elif row.produkt != produkt:
+            row.produkt = produkt
             session.add(row)

@@ -9,7 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import CurrentUser
-from app.accounts.permissions import Principal, can_edit_measure, can_record_approval
+from app.accounts.permissions import (
+    Principal,
+    can_edit_measure,
+    can_manage_strategy,
+    can_record_approval,
+)
 from app.audit.queries import measure_history, measure_history_page
 from app.core.deps import SessionDep
 from app.core.enums import MeasureStatus, TrafficLight
@@ -55,6 +60,7 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
         "shares": budget.key_shares_bp,
         "history": present(session, history[:HISTORY_SHOWN]),
         "more_history": len(history) > HISTORY_SHOWN,
+        "can_manage_participants": can_manage_strategy(user),
         "approval_municipalities": {
             p.municipality.id
             for p in detail.participants

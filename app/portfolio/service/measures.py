@@ -17,8 +17,8 @@ from app.core.enums import CostKeyKind, MeasureStatus, TrafficLight
 from app.core.errors import ValidationFailed
 from app.core.inputs import VersionOnly
 from app.municipalities.models import Municipality
-from app.portfolio.models import ActionField, Measure, Participation, ProjectPlan
-from app.portfolio.schemas import MeasureCreate, MeasureFields, MeasureUpdate
+from app.portfolio.models import ActionField, Approval, Measure, Participation, ProjectPlan
+from app.portfolio.schemas import MeasureCreate, MeasureFields, MeasureUpdate, ParticipantsIn
 from app.portfolio.service.access import measure_for_edit, require_measure_editor
 
 MEASURE_FIELDS = tuple(MeasureFields.model_fields)
@@ -106,6 +106,69 @@ def set_archived(
     require(can_manage_strategy(actor), "Maßnahmen archiviert die IKZ-Koordination.")
     claim_version(measure, data.expected_version, measure_snapshot)
     measure.archived = archived
+    session.add(measure)
+    session.flush()
+    return measure
+
+
+PARTICIPANTS_MESSAGE = "Die beteiligten Kommunen ändert die IKZ-Koordination."
+
+
+def participant_slugs_of(session: Session, measure: Measure) -> list[str]:
+    rows = session.execute(
+        select(col(Municipality.slug))
+        .join(Participation, col(Participation.municipality_id) == col(Municipality.id))
+        .where(col(Participation.measure_id) == measure.id)
+        .order_by(col(Municipality.slug))
+    ).scalars()
+    return list(rows)
+
+
+def set_participants(
+    *, session: Session, actor: Principal, code: str, data: ParticipantsIn
+) -> Measure:
+    """Add and remove participating municipalities (IKZ-Koordination; they move costs).
+
+    The lead always takes part. In the same unit of work the ledger shares every budget line
+    and the grants' funding among the new participants (its listeners recompute on flush), and
+    a removed municipality's council decisions on the measure are deleted (the change history
+    keeps them). Under a custom cost key the shares must then be set again: until they add up
+    to 100 % the measure's costs are flagged as not shared.
+    """
+    require(can_manage_strategy(actor), PARTICIPANTS_MESSAGE)
+    measure = measure_for_edit(session, code)
+    claim_version(
+        measure,
+        data.expected_version,
+        lambda m: {"participants": participant_slugs_of(session, m), "version": m.version},
+    )
+    everyone = {
+        m.slug: m for m in session.execute(select(Municipality)).scalars() if m.id is not None
+    }
+    unknown = sorted(slug for slug in data.participants if slug not in everyone)
+    if unknown:
+        raise ValidationFailed({"participants": "Unbekannte Kommune: " + ", ".join(unknown)})
+    wanted = {int(everyone[slug].id or 0) for slug in data.participants}
+    wanted.add(measure.lead_municipality_id)
+    current = {
+        p.municipality_id: p
+        for p in session.execute(
+            select(Participation).where(col(Participation.measure_id) == measure.id)
+        ).scalars()
+    }
+    for municipality_id, participation in current.items():
+        if municipality_id in wanted:
+            continue
+        session.delete(participation)
+        for approval in session.execute(
+            select(Approval).where(
+                col(Approval.measure_id) == measure.id,
+                col(Approval.municipality_id) == municipality_id,
+            )
+        ).scalars():
+            session.delete(approval)
+    for municipality_id in sorted(wanted - set(current)):
+        session.add(Participation(measure_id=int(measure.id or 0), municipality_id=municipality_id))
     session.add(measure)
     session.flush()
     return measure

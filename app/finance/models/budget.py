@@ -1,4 +1,4 @@
-"""Tables of the finance domain. Every amount is an integer number of cents."""
+"""Budget lines, grants, mappings and the ledger's derived tables (amounts in cents)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ class BudgetLine(Audited, Versioned, SQLModel, table=True):
         "approved_cents": AuditField("Haushaltsansatz", "money"),
         "actual_cents": AuditField("Ist", "money"),
         "note": AuditField("Bemerkung"),
+        "carryover_cents": AuditField("Übertragung ins Folgejahr", "money"),
+        "cover_note": AuditField("Deckungsvorschlag"),
         "version": HIDDEN,
     }
 
@@ -44,6 +46,10 @@ class BudgetLine(Audited, Versioned, SQLModel, table=True):
         CheckConstraint(f"planned_cents <= {MAX_CENTS}", name="planned_bounded"),
         CheckConstraint(f"approved_cents <= {MAX_CENTS}", name="approved_bounded"),
         CheckConstraint(f"actual_cents <= {MAX_CENTS}", name="actual_bounded"),
+        CheckConstraint(
+            f"carryover_cents IS NULL OR carryover_cents BETWEEN 0 AND {MAX_CENTS}",
+            name="carryover_bounded",
+        ),
         Index("ix_budget_line_year_measure", "year", "measure_id"),
     )
 
@@ -56,6 +62,10 @@ class BudgetLine(Audited, Versioned, SQLModel, table=True):
     approved_cents: int | None = Field(default=None, sa_type=BigInteger)
     actual_cents: int | None = Field(default=None, sa_type=BigInteger)
     note: str = Field(default="", max_length=255)
+    # Haushaltsrest carried into the next year (Übertragung), and how an Ist above the Ansatz is
+    # covered (Deckungsvorschlag); both kept by the Kämmerei.
+    carryover_cents: int | None = Field(default=None, sa_type=BigInteger)
+    cover_note: str = Field(default="", max_length=500)
     version: int = Field(default=1)
 
 
@@ -268,6 +278,7 @@ class BudgetShare(SQLModel, table=True):
     approved_cents: int | None = Field(default=None, sa_type=BigInteger)
     actual_cents: int | None = Field(default=None, sa_type=BigInteger)
     funding_cents: int = Field(default=0, sa_type=BigInteger)
+    carryover_cents: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class GrantFunding(SQLModel, table=True):

@@ -121,6 +121,9 @@ def judge_figures(log: Path) -> list[str]:
         return []
     axe_pages = axe_roles = vnu_docs = fuzz_ops = fuzz_cases = 0
     stateful = read_only = hostile = hostile_bad = races = race_requests = 0
+    sideways = sideways_bad = marks = marks_bad = 0
+    printed: list[str] = []
+    lighthouse: list[str] = []
     slowest = 0.0
     for line in log.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
@@ -135,6 +138,19 @@ def judge_figures(log: Path) -> list[str]:
             races += 1
             race_requests += entry["requests"]
             slowest = max(slowest, float(entry.get("slowest", 0.0)))
+        elif entry["judge"] == "sideways":
+            sideways += entry["pages"]
+            sideways_bad += entry["failures"]
+        elif entry["judge"] == "chart-marks":
+            marks += entry["marks"]
+            marks_bad += entry["failures"]
+        elif entry["judge"] == "print":
+            printed.append(f"{entry['url']} {entry['pages']} S.")
+        elif entry["judge"] == "lighthouse":
+            lighthouse.append(
+                f"{entry['url']} P{entry['performance']}/A{entry['accessibility']}"
+                f"/BP{entry['best_practices']}"
+            )
         if entry["judge"] == "axe":
             axe_pages += entry["pages"]
             axe_roles += 1
@@ -153,6 +169,11 @@ def judge_figures(log: Path) -> list[str]:
         f"query parameter, {hostile_bad} failures",
         f"  concurrent writers         {races} races, {race_requests} requests on a live "
         f"two-worker server, slowest {slowest:.1f} s",
+        f"  no sideways scroll         {sideways} page views at 1366 and 390 px, "
+        f"{sideways_bad} failures",
+        f"  chart marks                {marks} bars and markers looked at, {marks_bad} invisible",
+        f"  print (A4)                 {'; '.join(printed) or 'not run'}",
+        f"  Lighthouse (mobile)        {'; '.join(lighthouse) or 'not run'}",
     ]
 
 
@@ -191,17 +212,28 @@ def main() -> int:
             note = "/usr/bin/chromium missing in CI: the browser tests will fail"
         banner(note)
     e2e = run_pytest(
-        "e2e: browser journeys, axe, HTML validation, schemathesis",
-        ["tests/e2e", *parallel],
+        "e2e: browser journeys, axe, HTML validation, schemathesis, print, charts",
+        ["tests/e2e", "-m", "not lighthouse", *parallel],
+        env={"IKZ_JUDGE_LOG": str(judge_log)},
+    )
+    # Alone: Lighthouse measures performance on this machine's CPU.
+    lighthouse = run_pytest(
+        "Lighthouse (mobile): /login, /, /massnahmen, /dashboard",
+        ["tests/e2e", "-m", "lighthouse"],
         env={"IKZ_JUDGE_LOG": str(judge_log)},
     )
     figures = judge_figures(judge_log)
-    planted = {k: v for k, v in e2e.outcomes.items() if "test_judges_catch_faults" in k}
+    planted = {
+        k: v
+        for k, v in {**e2e.outcomes, **lighthouse.outcomes}.items()
+        if "test_judges_catch_faults" in k or "planted" in k
+    }
     if planted:
         caught = sum(v == "passed" for v in planted.values())
         figures.append(
             f"  planted faults             {caught} of {len(planted)} checks show the judges "
-            "catch them (unlabeled input, invalid tag, 500 route, wrong response shape)"
+            "catch them (unlabeled input, invalid tag, 500 route, wrong response shape, "
+            "sideways scroll, invisible bars, cut print, Lighthouse)"
         )
     shutil.rmtree(judge_log.parent, ignore_errors=True)
 

@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PurgeCSS } from "purgecss";
+import subsetFont from "subset-font";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -37,10 +38,25 @@ const [purged] = await new PurgeCSS().purge({
 });
 writeFileSync(join(out, "vendor", "kern", "kern.min.css"), purged.css);
 const before = readFileSync(join(kern, "kern.min.css")).length;
+// Fira Sans reduced to the characters German pages use (Latin with its extensions, typographic
+// quotes and dashes, the euro sign, arrows): a tenth of the size, so the face arrives before
+// the first paint on a phone. Anything else falls back to the system font.
+const ranges = [
+  [0x20, 0x7e], [0xa0, 0x17f], [0x2010, 0x2027], [0x2030, 0x203a], [0x20ac, 0x20ac],
+  [0x2190, 0x2195], [0x2212, 0x2212], [0x2264, 0x2265],
+];
+let glyphs = "";
+for (const [from, to] of ranges) {
+  for (let code = from; code <= to; code += 1) glyphs += String.fromCodePoint(code);
+}
 const faces = ["Regular", "Italic", "Medium", "SemiBold", "Bold"];
+let fontBytes = [0, 0];
 for (const face of faces) {
   const file = `FiraSans-${face}.woff2`;
-  cpSync(join(kern, "fonts", "fira-sans", file), join(out, "vendor", "kern", "fonts", "fira-sans", file));
+  const original = readFileSync(join(kern, "fonts", "fira-sans", file));
+  const reduced = await subsetFont(original, glyphs, { targetFormat: "woff2" });
+  writeFileSync(join(out, "vendor", "kern", "fonts", "fira-sans", file), reduced);
+  fontBytes = [fontBytes[0] + original.length, fontBytes[1] + reduced.length];
 }
 cpSync(join(modules, "htmx.org", "dist", "htmx.min.js"), join(out, "vendor", "htmx", "htmx.min.js"));
 cpSync(
@@ -63,8 +79,19 @@ writeFileSync(
     return `url("../${path}?v=${hash}")`;
   }),
 );
+// One stylesheet for every page (one request before the first paint): the font faces, KERN's
+// rules and ours, in that order.
+writeFileSync(
+  join(out, "css", "site.css"),
+  [
+    readFileSync(fontsCss, "utf8"),
+    readFileSync(join(out, "vendor", "kern", "kern.min.css"), "utf8"),
+    readFileSync(join(out, "css", "app.css"), "utf8"),
+  ].join("\n"),
+);
 cpSync(join(here, "js"), join(out, "js"), { recursive: true });
 cpSync(join(here, "img"), join(out, "img"), { recursive: true });
 console.log(
-  `assets built into ${out} (KERN stylesheet ${before} -> ${purged.css.length} bytes)`,
+  `assets built into ${out} (KERN stylesheet ${before} -> ${purged.css.length} bytes, ` +
+    `fonts ${fontBytes[0]} -> ${fontBytes[1]} bytes)`,
 );

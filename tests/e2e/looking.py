@@ -65,9 +65,10 @@ _MARKS = """() => {
     });
     return marks;
 }"""
-# A bar is a filled area: most of it must be coloured. A marker may be an open symbol drawn
+# A bar is a filled or hatched area: a good part of it must be coloured (a hatched bar shows
+# about half). A marker may be an open symbol drawn
 # with lines: some of it must be.
-MIN_COVER = {"bar": 0.5, "marker": 0.08}
+MIN_COVER = {"bar": 0.25, "marker": 0.08}
 
 
 @dataclass(frozen=True)
@@ -90,14 +91,14 @@ def chart_marks(page: Any) -> list[Mark]:
     if not boxes:
         return []
     shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
-    scale = shot.width / page.evaluate("() => document.documentElement.scrollWidth")
+    scale = shot.width / page.evaluate("() => window.innerWidth")
     marks = []
     for box in boxes:
         left, top = int(box["x"] * scale), int(box["y"] * scale)
         right = max(left + 1, int((box["x"] + box["w"]) * scale))
         bottom = max(top + 1, int((box["y"] + box["h"]) * scale))
-        region = shot.crop((left, top, right, bottom))
-        pixels = list(region.getdata())
+        data = shot.crop((left, top, right, bottom)).tobytes()  # RGB, three bytes a pixel
+        pixels = [tuple(data[i : i + 3]) for i in range(0, len(data), 3)]
         share = sum(_coloured(p) for p in pixels) / len(pixels) if pixels else 0.0
         marks.append(Mark(box["chart"], box["trace"], box["kind"], share))
     return marks
@@ -152,15 +153,20 @@ def read_pdf(path: Path) -> list[PrintedPage]:
     return pages
 
 
+RIGHT_MARGIN_PT = 14 / 25.4 * 72  # app.css: @page margin 16mm 14mm 18mm
+
+
 def print_faults(
-    pages: Sequence[PrintedPage], *, max_pages: int, margin_pt: float = 30
+    pages: Sequence[PrintedPage], *, max_pages: int, margin_pt: float = RIGHT_MARGIN_PT
 ) -> list[str]:
     """The judge: what is wrong with a printed document (empty when nothing is)."""
     faults = []
     if len(pages) > max_pages:
         faults.append(f"{len(pages)} Seiten statt höchstens {max_pages}")
     for page in pages:
-        beyond = [w for w, _, x_max in page.words if x_max > page.width - margin_pt / 2]
+        # Chromium clips what is wider than the page's content box at its edge; a word that
+        # reaches past the edge into the margin was cut.
+        beyond = [w for w, _, x_max in page.words if x_max > page.width - margin_pt + 1.5]
         if beyond:
             faults.append(f"Seite {page.number}: abgeschnitten am rechten Rand: {beyond[:5]}")
         text = page.text

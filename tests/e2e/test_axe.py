@@ -1,4 +1,5 @@
-"""Accessibility (BITV 2.0 / WCAG 2.1 AA): axe-core on every page, for every role, and keyboard use.
+"""Accessibility (BITV 2.0 / WCAG 2.1 AA): axe-core on every page, for every role, and keyboard use;
+and on the same crawl, no page scrolls sideways at 1366 or at 390 px.
 
 The pages come from the application's route table (tests/e2e/pages.py), so a new page is judged
 from the day it lands.
@@ -12,10 +13,13 @@ import pytest
 
 from tests.e2e.conftest import SiteMap, login_as, pages_for, record_judge
 from tests.e2e.judges import describe_axe, run_axe
+from tests.e2e.looking import sideways_scroll
 from tests.e2e.pages import NOT_FOUND_PAGE
 from tests.e2e.server import DEMO_PASSWORD, ROLE_USERS, LiveServer
 
 ROLES = ("anonym", *ROLE_USERS)
+WIDE = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -26,9 +30,12 @@ def test_every_page_has_no_wcag_violations(
 
     # bypass_csp only lets the injected axe script run; the application's own CSP stays untested
     # here and is exercised by the journeys.
-    context = browser.new_context(base_url=live_server.base_url, locale="de-DE", bypass_csp=True)
+    context = browser.new_context(
+        base_url=live_server.base_url, locale="de-DE", bypass_csp=True, viewport=WIDE
+    )
     page = context.new_page()
     report: list[str] = []
+    sideways: list[str] = []
     checked: list[str] = []
     try:
         if role != "anonym":
@@ -40,10 +47,19 @@ def test_every_page_has_no_wcag_violations(
             checked.append(target)
             if violations:
                 report.append(describe_axe(f"{role} {target}", violations))
+            # The same page on a desktop and on a phone: it never scrolls sideways.
+            for viewport in (WIDE, PHONE):
+                page.set_viewport_size(viewport)
+                found = sideways_scroll(page)
+                if found:
+                    sideways.append(f"{role} {target} at {viewport['width']} px: {found}")
+            page.set_viewport_size(WIDE)
     finally:
         context.close()
     record_judge("axe", role=role, pages=len(checked), violations=len(report))
+    record_judge("sideways", role=role, pages=len(checked) * 2, failures=len(sideways))
     assert not report, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(report)
+    assert not sideways, "pages that scroll sideways:\n" + "\n".join(sideways)
 
 
 def _focused(page: Any) -> dict[str, str]:
@@ -131,10 +147,14 @@ def test_status_report_with_the_keyboard_only(page: Any, live_server: LiveServer
     assert form.count() == 1, f"/massnahmen/{code} offers no status report form"
     summary = "Tastaturbedienung geprüft: Statusbericht ohne Maus erfasst."
     page.locator("main").focus()
+    opened = False
     for _ in range(80):
         page.keyboard.press("Tab")
         focused = _focused(page)
-        if focused["name"] == "progress":
+        if focused["text"] == "Status melden" and not opened:
+            page.keyboard.press("Enter")  # the form folds open under the current state
+            opened = True
+        elif focused["name"] == "progress":
             page.keyboard.press("Control+A")
             page.keyboard.type("55")
         elif focused["name"] == "summary":

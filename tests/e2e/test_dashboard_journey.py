@@ -20,6 +20,7 @@ def test_hauptamt_switches_to_brombachtal_and_drills_down(page: Any) -> None:
     )
     login_as(page, "hauptamt.erbach")
     page.goto("/dashboard")
+    page.locator("#chart-status").scroll_into_view_if_needed()  # charts are drawn when seen
     page.wait_for_selector("#chart-status.dash-plot--drawn svg.main-svg")
     before = page.locator("#chart-status-summary").inner_text()
     # The dashboard opens on the user's own municipality.
@@ -31,6 +32,7 @@ def test_hauptamt_switches_to_brombachtal_and_drills_down(page: Any) -> None:
         page.select_option("#d-kommune", "brombachtal")
     # Locator waits poll from Playwright's side: no page-side eval, which the CSP forbids.
     expect(page.locator("#chart-status-summary")).to_contain_text("Brombachtal")
+    page.locator("#chart-status").scroll_into_view_if_needed()
     page.wait_for_selector("#chart-status.dash-plot--drawn svg.main-svg")
     assert page.evaluate("window.__dashboardMarker") == "still here"
     assert "kommune=brombachtal" in page.url

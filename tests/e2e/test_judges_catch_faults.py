@@ -15,6 +15,10 @@ from fastapi.responses import JSONResponse, Response
 
 from tests.e2e.conftest import require_tool
 from tests.e2e.judges import VNU_JAR, fuzz_api, run_axe, validate_html
+from tests.e2e.looking import chart_marks, invisible_marks, print_faults, read_pdf, sideways_scroll
+from tests.e2e.server import REPO_ROOT
+
+PLOTLY_BUNDLE = REPO_ROOT / "app" / "static" / "vendor" / "plotly" / "plotly-basic.min.js"
 
 CLEAN_PAGE = """<!DOCTYPE html>
 <html lang="de">
@@ -138,3 +142,94 @@ def test_schemathesis_finds_nothing_on_a_clean_api(budget: int) -> None:
     assert report.operations == 1
     assert report.cases >= 10
     assert report.failures == []
+
+
+# --- judges that look -------------------------------------------------------------------------
+
+WIDE_TABLE = CLEAN_PAGE.replace(
+    "</main>",
+    '<table><tr><td style="white-space:nowrap">'
+    + "Sehr breite Spalte " * 30
+    + "</td></tr></table></main>",
+)
+
+
+def test_the_sideways_judge_finds_a_table_wider_than_a_phone(browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.set_content(CLEAN_PAGE)
+        assert sideways_scroll(page) == []
+        page.set_content(WIDE_TABLE)
+        found = sideways_scroll(page)
+    finally:
+        context.close()
+    assert found and found[0].startswith("document ") and "in a 390 px window" in found[0]
+    assert any(culprit.startswith("table") for culprit in found[1:]), found
+
+
+CHART_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Probe</title>
+</head><body><div id="probe" style="width:600px;height:400px"></div></body></html>"""
+
+
+def _draw_bars(page: Any, marker: dict[str, Any]) -> None:
+    page.set_content(CHART_PAGE)
+    page.add_script_tag(path=str(PLOTLY_BUNDLE))
+    page.evaluate(
+        """(marker) => Plotly.newPlot('probe',
+            [{type: 'bar', x: ['Erbach', 'Michelstadt'], y: [3, 5], marker: marker}],
+            {width: 600, height: 400, paper_bgcolor: '#fff', plot_bgcolor: '#fff'})""",
+        marker,
+    )
+
+
+def test_the_chart_judge_finds_bars_of_white_hatching_without_colour(browser: Any) -> None:
+    """The fault found on the dashboard: pattern fills with white strokes, no background."""
+    require_tool(PLOTLY_BUNDLE, "plotly.js basic bundle", "npm ci; npm run build")
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    page = context.new_page()
+    try:
+        _draw_bars(page, {"color": "#1f4e8c"})
+        clean = chart_marks(page)
+        _draw_bars(
+            page,
+            {
+                "color": "rgba(0,0,0,0)",
+                "pattern": {"shape": "/", "fgcolor": "#ffffff", "bgcolor": "rgba(0,0,0,0)"},
+            },
+        )
+        broken = chart_marks(page)
+    finally:
+        context.close()
+    assert len(clean) == 2 and invisible_marks(clean) == []
+    assert len(broken) == 2 and len(invisible_marks(broken)) == 2
+
+
+def test_the_print_judge_finds_a_cut_table_a_lonely_heading_and_no_footer(
+    browser: Any, tmp_path: Path
+) -> None:
+    require_tool(Path("/usr/bin/pdftotext"), "pdftotext", "poppler-utils")
+    context = browser.new_context()
+    page = context.new_page()
+    lonely = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Druck</title>'
+        "<style>@page { size: A4; margin: 16mm 14mm 18mm; }</style></head><body>"
+        '<h1 style="break-after: page">Dashboard gesamte IKZ</h1>'
+        '<table><tr><td style="white-space:nowrap">'
+        + "Abgeschnittene Spalte " * 25
+        + "</td></tr></table>"
+        + "<p>"
+        + "Text " * 200
+        + "</p></body></html>"
+    )
+    try:
+        page.set_content(lonely)
+        pdf = tmp_path / "fehler.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True)
+    finally:
+        context.close()
+    faults = print_faults(read_pdf(pdf), max_pages=1)
+    assert any("statt höchstens 1" in f for f in faults), faults
+    assert any("Seite 1: nur 'Dashboard gesamte IKZ'" in f for f in faults), faults
+    assert any("abgeschnitten am rechten Rand" in f for f in faults), faults
+    assert any("ohne Seitenzahl" in f for f in faults) and any("ohne Stand" in f for f in faults)

@@ -29,6 +29,13 @@ def _michelstadt_codes(server: LiveServer) -> set[str]:
 def test_officer_filters_opens_and_reports_with_the_keyboard(
     page: Any, live_server: LiveServer
 ) -> None:
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     keyboard_login(page, "digital.michelstadt")
     page.goto("/massnahmen")
     page.evaluate("window.__sameDocument = true")
@@ -81,6 +88,7 @@ def test_officer_filters_opens_and_reports_with_the_keyboard(
         "the badges under the title show the new state"
     )
     assert "Fortschritt: 65 %" in page.locator("#stand").inner_text()
+    assert blocked == [], "nothing the Content-Security-Policy had to block"
     rows = live_server.query(
         "SELECT r.progress FROM status_report r JOIN measure m ON m.id = r.measure_id "
         "WHERE m.code = ? AND r.summary = ?",

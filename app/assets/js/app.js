@@ -29,15 +29,4 @@
       target.focus();
     }
   });
-
-  // Filters that stand open without JavaScript fold away on a phone, so that the first screen
-  // shows results; the "Filter" control opens them again.
-  document.addEventListener("DOMContentLoaded", function () {
-    if (!window.matchMedia || !window.matchMedia("(max-width: 40rem)").matches) {
-      return;
-    }
-    Array.prototype.forEach.call(document.querySelectorAll("details[data-fold-when-narrow]"), function (box) {
-      box.removeAttribute("open");
-    });
-  });
 })();

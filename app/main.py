@@ -12,6 +12,12 @@ from app.accounts.routes import profile as accounts_profile_routes
 from app.accounts.routes import signin as accounts_signin_routes
 from app.core.config import check_production_settings, get_settings
 from app.core.resources import STATIC_DIR
+from app.councils.api import baselines as councils_baselines_api
+from app.councils.api import proceedings as councils_api
+from app.councils.queries.approvals import council_view
+from app.councils.routes import baselines as councils_baseline_routes
+from app.councils.routes import proposals as councils_proposal_routes
+from app.councils.routes import sessions as councils_session_routes
 from app.finance.api import budget as finance_budget_api
 from app.finance.api import grants as finance_grants_api
 from app.finance.api import haushalt as finance_haushalt_api
@@ -27,6 +33,7 @@ from app.pages.measure_page.routes import router as measure_page_routes
 from app.pages.site import router as pages_router
 from app.pages.start import router as start_routes
 from app.portfolio.api import router as portfolio_api
+from app.portfolio.queries import extend_measure_detail
 from app.portfolio.routes import router as portfolio_edit_routes
 
 
@@ -34,6 +41,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     check_production_settings(settings)
     listeners.install()
+    # The measure and plan pages show the council's approvals (a domain above the portfolio).
+    extend_measure_detail("council", council_view)
     app = FastAPI(
         title="IKZ-Portfolio API",
         version=__version__,
@@ -67,4 +76,9 @@ def create_app() -> FastAPI:
     app.include_router(finance_haushalt_api.router)
     app.include_router(finance_grants_api.router)
     app.include_router(dashboard_routes)
+    app.include_router(councils_session_routes.router)
+    app.include_router(councils_proposal_routes.router)  # /gremien/vorlagen/neu before {id}
+    app.include_router(councils_baseline_routes.router)
+    app.include_router(councils_api.router)
+    app.include_router(councils_baselines_api.router)
     return app

@@ -3,6 +3,15 @@
 from app.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User, UserSession
 from app.audit.models import AuditEvent
 from app.core.generation import DataGeneration
+from app.councils.models import (
+    Baseline,
+    BaselineState,
+    CouncilBody,
+    CouncilSession,
+    Deliberation,
+    Proposal,
+    ProposalMeasure,
+)
 from app.finance.models import (
     BudgetLine,
     BudgetShare,
@@ -20,25 +29,27 @@ from app.finance.models import (
 from app.municipalities.models import Municipality
 from app.portfolio.models import (
     ActionField,
-    Approval,
     Measure,
     Milestone,
     Participation,
     ProjectPlan,
     StatusReport,
     Strategy,
-    StrategyDecision,
 )
 
 __all__ = [
     "ActionField",
     "ApiToken",
-    "Approval",
     "AuditEvent",
+    "Baseline",
+    "BaselineState",
     "BudgetLine",
     "BudgetShare",
     "BudgetTotal",
+    "CouncilBody",
+    "CouncilSession",
     "DataGeneration",
+    "Deliberation",
     "Drawdown",
     "FundingProgramme",
     "Grant",
@@ -54,10 +65,11 @@ __all__ = [
     "Participation",
     "ProjectPlan",
     "ProofOfUse",
+    "Proposal",
+    "ProposalMeasure",
     "RoleAssignment",
     "StatusReport",
     "Strategy",
-    "StrategyDecision",
     "User",
     "UserSession",
 ]

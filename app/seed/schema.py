@@ -17,13 +17,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.core.enums import (
-    ApprovalResult,
     BudgetKind,
     CostCategory,
     CostKeyKind,
+    DecisionResult,
+    DeliberationRole,
     MeasureStatus,
     MunicipalityKind,
     Priority,
+    ProposalSubject,
+    SessionStatus,
     TrafficLight,
 )
 
@@ -105,14 +108,6 @@ class MunicipalitiesFile(Strict):
 # --- strategy.yaml -------------------------------------------------------------------------------
 
 
-class DecisionEntry(Strict):
-    municipality: Slug
-    body: Name
-    date: SeedDate
-    drucksache: str = Field(default="", max_length=60)
-    result: ApprovalResult = ApprovalResult.zugestimmt
-
-
 class ActionFieldEntry(Strict):
     code: Code
     title: Name
@@ -127,7 +122,6 @@ class StrategyEntry(Strict):
     adopted_on: SeedDate | None = None
     council_references: Text = ""
     description: Text = ""
-    decisions: list[DecisionEntry] = []
     action_fields: list[ActionFieldEntry] = []
 
 
@@ -188,11 +182,15 @@ class StatusReportEntry(Strict):
 
 
 class ApprovalEntry(Strict):
+    """A body's beschließend decision on the measure: a step of the Vorlage of that municipality
+    with this Drucksache (created about the measure when councils.yaml has none)."""
+
     municipality: Slug
     body: Name
     date: SeedDate
     drucksache: str = Field(default="", max_length=60)
-    result: ApprovalResult
+    result: DecisionResult
+    example: bool | None = None  # the Vorlage's flag when created here (default: the measure's)
 
 
 class MeasureEntry(Strict):
@@ -285,3 +283,47 @@ class MunicipalityMappings(Strict):
 class HaushaltFile(Strict):
     example: bool = False
     mappings: list[MunicipalityMappings] = Field(min_length=1)
+
+
+# --- councils.yaml -------------------------------------------------------------------------------
+
+
+class SessionEntry(Strict):
+    municipality: Slug
+    body: Name
+    date: SeedDate
+    place: str = Field(default="", max_length=200)
+    status: SessionStatus | None = None  # default: held when in the past, else planned
+    example: bool = False
+
+
+class StepEntry(Strict):
+    body: Name
+    date: SeedDate
+    role: DeliberationRole
+    result: DecisionResult | None = None
+    votes_yes: int | None = Field(default=None, ge=0)
+    votes_no: int | None = Field(default=None, ge=0)
+    votes_abstain: int | None = Field(default=None, ge=0)
+    note: Text = ""
+
+
+class ProposalEntry(Strict):
+    municipality: Slug
+    drucksache: Annotated[str, Field(min_length=1, max_length=60)]
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    fachbereich: str = Field(default="", max_length=120)
+    sachbearbeitung: str = Field(default="", max_length=120)
+    begruendung: Text = ""
+    beschlussvorschlag: Text = ""
+    subject: ProposalSubject
+    strategy: Slug | None = None
+    measures: list[Code] = []
+    budget_year: int | None = Field(default=None, ge=2000, le=2100)
+    example: bool = False
+    beratungsfolge: list[StepEntry] = Field(min_length=1)
+
+
+class CouncilsFile(Strict):
+    sessions: list[SessionEntry] = []
+    vorlagen: list[ProposalEntry] = []

@@ -30,6 +30,7 @@ from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.routes import router as dashboard_routes
 from app.pages.measure_list.routes import router as measure_list_routes
 from app.pages.measure_page.routes import router as measure_page_routes
+from app.pages.reports.routes import router as report_routes
 from app.pages.site import router as pages_router
 from app.pages.start import router as start_routes
 from app.portfolio.api import router as portfolio_api
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     app.include_router(councils_session_routes.router)
     app.include_router(councils_proposal_routes.router)  # /gremien/vorlagen/neu before {id}
     app.include_router(councils_baseline_routes.router)
+    app.include_router(report_routes)
     app.include_router(councils_api.router)
     app.include_router(councils_baselines_api.router)
     return app

@@ -7,9 +7,17 @@ from datetime import date
 
 from sqlmodel import col, select
 
-from app.core.enums import BodyKind, DeliberationRole, ProposalSubject, SessionStatus
+from app.core.enums import (
+    BaselineReason,
+    BodyKind,
+    DeliberationRole,
+    ProposalSubject,
+    SessionStatus,
+)
 from app.core.timeutil import today
+from app.councils import baselines
 from app.models import (
+    Baseline,
     CouncilBody,
     CouncilSession,
     Deliberation,
@@ -63,6 +71,21 @@ class CouncilWriter:
                 self._proposal(vorlage)
         for measure in measures:
             self._approvals(measure)
+        self._first_baseline()
+
+    def _first_baseline(self) -> None:
+        """A first baseline, so that "Änderungen seit …" has a point to compare with; later
+        runs leave it (and every other baseline) alone."""
+        session = self.writer.session
+        if session.exec(select(Baseline.id).limit(1)).first() is None:
+            baselines.take(
+                session,
+                name="Stand beim ersten Laden der Seed-Daten",
+                reason=BaselineReason.manuell,
+                taken_by_id=None,
+                taken_by_name="Seed",
+            )
+            self.writer.report.created["baseline"] += 1
 
     def body(self, municipality_id: int, name: str, position: int | None = None) -> int:
         key = (municipality_id, name)

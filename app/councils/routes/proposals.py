@@ -204,26 +204,30 @@ def _step_page(
     return render(request, "councils/step_form.html", context, status_code=status)
 
 
-@router.get("/gremien/beratungen/{step_id}", response_class=HTMLResponse)
+@router.get("/gremien/beratungen/{deliberation_id}", response_class=HTMLResponse)
 def step_form(
-    step_id: RecordId, request: Request, session: SessionDep, user: CurrentUser
+    deliberation_id: RecordId, request: Request, session: SessionDep, user: CurrentUser
 ) -> HTMLResponse:
-    return _step_page(request, session, user, step_id)
+    return _step_page(request, session, user, deliberation_id)
 
 
-@router.post("/gremien/beratungen/{step_id}", response_model=None)
+@router.post("/gremien/beratungen/{deliberation_id}", response_model=None)
 @accepts(StepResult)
 def record_result(
-    step_id: RecordId, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
+    deliberation_id: RecordId,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    form: FormDep,
 ) -> Response:
-    step = recordable_step(session, user, step_id)
+    step = recordable_step(session, user, deliberation_id)
     proposal_id = step.proposal_id
     return submit(
         session=session,
         schema=StepResult,
         form=form,
         apply=lambda data: service.record_result(
-            session=session, actor=user, step_id=step_id, data=data
+            session=session, actor=user, step_id=deliberation_id, data=data
         ),
         success=lambda saved: redirect_with_notice(
             request,
@@ -236,5 +240,7 @@ def record_result(
                 else ""
             ),
         ),
-        failure=lambda status, extra: _step_page(request, session, user, step_id, status, **extra),
+        failure=lambda status, extra: _step_page(
+            request, session, user, deliberation_id, status, **extra
+        ),
     )

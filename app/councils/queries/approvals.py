@@ -26,6 +26,7 @@ from app.councils.models import (
     Proposal,
     ProposalMeasure,
 )
+from app.portfolio.models import Participation
 
 AGREED = (DecisionResult.zugestimmt.value, DecisionResult.geaendert_zugestimmt.value)
 DECIDING = (*AGREED, DecisionResult.abgelehnt.value)
@@ -258,10 +259,21 @@ class ReservationSummary:
 
 
 def reservation_summaries(
-    session: Session, involved: dict[int, list[int]]
+    session: Session, measures: Sequence[Any]
 ) -> dict[int, ReservationSummary]:
-    """measure id → how many of its municipalities (``involved``: measure → municipality ids)
-    have released it; for the measures list (one query)."""
+    """measure id → how many of its municipalities (lead and participants) have released it,
+    for the measures list: two queries for a page of measures."""
+    involved: dict[int, set[int]] = {
+        int(m.id): {int(m.lead_municipality_id)} for m in measures if m.id is not None
+    }
+    if not involved:
+        return {}
+    for measure_id, municipality_id in session.execute(
+        select(col(Participation.measure_id), col(Participation.municipality_id)).where(
+            col(Participation.measure_id).in_(list(involved))
+        )
+    ).all():
+        involved[int(measure_id)].add(int(municipality_id))
     states = approval_states(session, list(involved))
     return {
         measure_id: ReservationSummary(

@@ -11,6 +11,7 @@ from app.accounts.deps import CurrentUser
 from app.core.deps import SessionDep
 from app.core.enums import MeasureStatus, Priority, TrafficLight
 from app.core.web import is_htmx_partial, render
+from app.councils.queries.approvals import reservation_summaries
 from app.municipalities import queries as municipality_queries
 from app.pages.measure_list.filters import IGNORED_LABELS, SORT_KEYS, MeasureFilter
 from app.pages.measure_list.queries import measure_page
@@ -26,9 +27,11 @@ PRIORITIES = [p.value for p in Priority]
 @router.get("/massnahmen", response_class=HTMLResponse)
 def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     flt = MeasureFilter.from_params(dict(request.query_params))
+    page = measure_page(session, flt)
     context: dict[str, Any] = {
         "flt": flt,
-        "page": measure_page(session, flt),
+        "page": page,
+        "reservations": reservation_summaries(session, [row.measure for row in page.rows]),
         "sort_keys": SORT_KEYS,
         "ignored_labels": IGNORED_LABELS,
         "can_create": user.is_admin,

@@ -207,11 +207,13 @@ def test_baselines_are_compact_and_never_change(client: TestClient, session: Ses
 
 def test_changes_without_a_valid_baseline_are_a_german_422(client: TestClient) -> None:
     sign_in(client, "leser")
-    for query in ("", "seit=abc", "seit=999999", "seit=1&kommune=atlantis"):
+    for query in ("seit=abc", "seit=999999", "seit=1&kommune=atlantis", "kommune=atlantis"):
         answer = client.get(f"/berichte/aenderungen?{query}")
         assert answer.status_code == 422, query
         assert re.search(r"Baseline|Kommune", answer.text), query
     assert client.get("/api/v1/baselines/999999/changes").status_code == 404
+    newest = visible_text(client.get("/berichte/aenderungen?kommune=erbach").text)
+    assert "Änderungen seit" in newest and "Erbach" in newest
 
 
 def test_drucksache_is_unique_within_a_municipality(client: TestClient, session: Session) -> None:

@@ -95,17 +95,27 @@ def take_baseline(
 def changes_page(
     request: Request, session: SessionDep, user: CurrentUser, seit: Param = "", kommune: Param = ""
 ) -> HTMLResponse:
-    """ "Änderungen seit <Baseline>" for a municipality or the whole IKZ."""
-    baseline = baseline_param(session, seit)
+    """The changes since a baseline ("Änderungen seit …") for a municipality or the whole IKZ;
+    without ``seit``, since the newest baseline."""
     municipality = municipality_filter(session, kommune)
-    changes = queries.changes_since(
-        session, baseline, municipality_id=int(municipality.id or 0) if municipality else None
+    choices = queries.baseline_choices(session)
+    baseline: Baseline | None = None
+    if seit:
+        baseline = baseline_param(session, seit)
+    elif choices:
+        baseline = queries.baseline_or_404(session, choices[0].id)
+    changes = (
+        queries.changes_since(
+            session, baseline, municipality_id=int(municipality.id or 0) if municipality else None
+        )
+        if baseline is not None
+        else None
     )
     context = {
         "baseline": baseline,
         "municipality": municipality,
         "changes": changes,
         "municipalities": municipality_queries.municipality_choices(session),
-        "baselines": queries.baseline_choices(session),
+        "baselines": choices,
     }
     return render(request, "councils/changes.html", context)

@@ -102,7 +102,10 @@ def _proposal_page(
         sessions = [
             (str(row.session.id), f"{row.body.name}, {row.session.held_on:%d.%m.%Y}")
             for row in session_queries.session_rows(
-                session, municipality_id=detail.proposal.municipality_id, limit=200
+                session,
+                municipality_id=detail.proposal.municipality_id,
+                newest_first=True,
+                limit=200,
             )
             if row.session.id not in taken
         ]

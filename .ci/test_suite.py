@@ -121,6 +121,7 @@ def judge_figures(log: Path) -> list[str]:
         return []
     axe_pages = axe_roles = vnu_docs = fuzz_ops = fuzz_cases = 0
     stateful = read_only = hostile = hostile_bad = races = race_requests = 0
+    reports = report_pages = 0
     slowest = 0.0
     for line in log.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
@@ -135,6 +136,9 @@ def judge_figures(log: Path) -> list[str]:
             races += 1
             race_requests += entry["requests"]
             slowest = max(slowest, float(entry.get("slowest", 0.0)))
+        elif entry["judge"] == "report":
+            reports += 1
+            report_pages += entry["pages"]
         if entry["judge"] == "axe":
             axe_pages += entry["pages"]
             axe_roles += 1
@@ -153,6 +157,8 @@ def judge_figures(log: Path) -> list[str]:
         f"query parameter, {hostile_bad} failures",
         f"  concurrent writers         {races} races, {race_requests} requests on a live "
         f"two-worker server, slowest {slowest:.1f} s",
+        f"  Sachstandsbericht          {reports} PDFs read back ({report_pages} A4 pages), "
+        "budget equal to the API to the cent",
     ]
 
 

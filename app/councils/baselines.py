@@ -143,21 +143,29 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert states; a state another transaction stored meanwhile is simply there already."""
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert states and return their ids by digest. A state another transaction stored
+    meanwhile is simply there already (and is looked up)."""
+    table = BaselineState.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
+    stored: dict[str, int] = {}
     for chunk in _chunks(rows):
         if dialect == "postgresql":
-            statement: Any = postgresql.insert(BaselineState).on_conflict_do_nothing(
+            statement: Any = postgresql.insert(table).on_conflict_do_nothing(
                 index_elements=["digest"]
             )
         elif dialect == "sqlite":
-            statement = sqlite.insert(BaselineState).on_conflict_do_nothing(
-                index_elements=["digest"]
-            )
+            statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["digest"])
         else:  # pragma: no cover - the two databases the application runs on
-            statement = insert(BaselineState)
-        session.execute(statement, list(chunk))
+            statement = insert(table)
+        returned = session.connection().execute(
+            statement.values(list(chunk)).returning(table.c.digest, table.c.id)
+        )
+        stored.update({str(digest): int(state_id) for digest, state_id in returned})
+    missing = [row["digest"] for row in rows if row["digest"] not in stored]
+    if missing:
+        stored.update(_ids_by_digest(session, missing))
+    return stored
 
 
 def _ids_by_digest(session: Session, digests: Sequence[str]) -> dict[str, int]:
@@ -170,6 +178,19 @@ def _ids_by_digest(session: Session, digests: Sequence[str]) -> dict[str, int]:
         ):
             found[str(digest)] = int(state_id)
     return found
+
+
+def _stored_digests(session: Session, measure_ids: Sequence[int]) -> dict[str, int]:
+    """Digest → id of every stored state of these measures: one pass over the states of the
+    portfolio (many lookups by digest cost more than reading them all)."""
+    wanted = set(measure_ids)
+    return {
+        str(digest): int(state_id)
+        for digest, state_id, measure_id in session.execute(
+            select(col(BaselineState.digest), col(BaselineState.id), col(BaselineState.measure_id))
+        )
+        if measure_id in wanted
+    }
 
 
 def _pack_index(pairs: list[tuple[int, int]]) -> bytes:
@@ -210,15 +231,18 @@ def take(
     session.flush()
     states = current_states(session)
     encoded = {mid: encode(state) for mid, state in states.items()}
-    digests = [digest for digest, _data in encoded.values()]
-    known = _ids_by_digest(session, digests)
+    known = _stored_digests(session, list(encoded))
     fresh = [(mid, digest, data) for mid, (digest, data) in encoded.items() if digest not in known]
     if fresh:
-        _insert_ignoring_duplicates(
-            session,
-            [{"measure_id": mid, "digest": digest, "data": data} for mid, digest, data in fresh],
+        known.update(
+            _insert_ignoring_duplicates(
+                session,
+                [
+                    {"measure_id": mid, "digest": digest, "data": data}
+                    for mid, digest, data in fresh
+                ],
+            )
         )
-        known.update(_ids_by_digest(session, [digest for _mid, digest, _data in fresh]))
     index = _pack_index([(mid, known[digest]) for mid, (digest, _data) in encoded.items()])
     baseline = Baseline(
         name=name,

@@ -124,6 +124,7 @@ def judge_figures(log: Path) -> list[str]:
     sideways = sideways_bad = marks = marks_bad = 0
     printed: list[str] = []
     lighthouse: list[str] = []
+    reports = report_pages = 0
     slowest = 0.0
     for line in log.read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
@@ -151,6 +152,9 @@ def judge_figures(log: Path) -> list[str]:
                 f"{entry['url']} P{entry['performance']}/A{entry['accessibility']}"
                 f"/BP{entry['best_practices']}"
             )
+        elif entry["judge"] == "report":
+            reports += 1
+            report_pages += entry["pages"]
         if entry["judge"] == "axe":
             axe_pages += entry["pages"]
             axe_roles += 1
@@ -174,6 +178,8 @@ def judge_figures(log: Path) -> list[str]:
         f"  chart marks                {marks} bars and markers looked at, {marks_bad} invisible",
         f"  print (A4)                 {'; '.join(printed) or 'not run'}",
         f"  Lighthouse (mobile)        {'; '.join(lighthouse) or 'not run'}",
+        f"  Sachstandsbericht          {reports} PDFs read back ({report_pages} A4 pages), "
+        "budget equal to the API to the cent",
     ]
 
 

@@ -15,6 +15,12 @@ from app.agenda.routes import router as agenda_routes
 from app.core.config import check_production_settings, get_settings
 from app.core.openapi import german_openapi
 from app.core.resources import STATIC_DIR
+from app.councils.api import baselines as councils_baselines_api
+from app.councils.api import proceedings as councils_api
+from app.councils.queries.approvals import council_view
+from app.councils.routes import baselines as councils_baseline_routes
+from app.councils.routes import proposals as councils_proposal_routes
+from app.councils.routes import sessions as councils_session_routes
 from app.finance.api import budget as finance_budget_api
 from app.finance.api import grants as finance_grants_api
 from app.finance.api import haushalt as finance_haushalt_api
@@ -32,9 +38,11 @@ from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.routes import router as dashboard_routes
 from app.pages.measure_list.routes import router as measure_list_routes
 from app.pages.measure_page.routes import router as measure_page_routes
+from app.pages.reports.routes import router as report_routes
 from app.pages.site import router as pages_router
 from app.pages.start import router as start_routes
 from app.portfolio.api import router as portfolio_api
+from app.portfolio.queries import extend_measure_detail
 from app.portfolio.routes import router as portfolio_edit_routes
 
 
@@ -42,6 +50,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     check_production_settings(settings)
     listeners.install()
+    # The measure and plan pages show the council's approvals (a domain above the portfolio).
+    extend_measure_detail("council", council_view)
     app = FastAPI(
         title="IKZ-Portfolio API",
         version=__version__,
@@ -83,4 +93,10 @@ def create_app() -> FastAPI:
     app.include_router(finance_kaemmerei_api.router)
     app.include_router(finance_grants_api.router)
     app.include_router(dashboard_routes)
+    app.include_router(councils_session_routes.router)
+    app.include_router(councils_proposal_routes.router)  # /gremien/vorlagen/neu before {id}
+    app.include_router(councils_baseline_routes.router)
+    app.include_router(report_routes)
+    app.include_router(councils_api.router)
+    app.include_router(councils_baselines_api.router)
     return app

@@ -11,6 +11,15 @@ from app.accounts.models import (
 from app.agenda.models import SentNotification
 from app.audit.models import AuditEvent
 from app.core.generation import DataGeneration
+from app.councils.models import (
+    Baseline,
+    BaselineState,
+    CouncilBody,
+    CouncilSession,
+    Deliberation,
+    Proposal,
+    ProposalMeasure,
+)
 from app.finance.models import (
     BudgetLine,
     BudgetShare,
@@ -32,28 +41,30 @@ from app.finance.models import (
 from app.municipalities.models import Municipality
 from app.portfolio.models import (
     ActionField,
-    Approval,
     Measure,
     Milestone,
     Participation,
     ProjectPlan,
     StatusReport,
     Strategy,
-    StrategyDecision,
 )
 
 __all__ = [
     "ActionField",
     "ApiToken",
-    "Approval",
     "AuditEvent",
+    "Baseline",
+    "BaselineState",
     "BudgetLine",
     "BudgetShare",
     "BudgetTotal",
     "CalendarFeed",
     "Commitment",
     "CommitmentPayment",
+    "CouncilBody",
+    "CouncilSession",
     "DataGeneration",
+    "Deliberation",
     "Drawdown",
     "FundingProgramme",
     "Grant",
@@ -71,11 +82,12 @@ __all__ = [
     "Participation",
     "ProjectPlan",
     "ProofOfUse",
+    "Proposal",
+    "ProposalMeasure",
     "RoleAssignment",
     "SentNotification",
     "StatusReport",
     "Strategy",
-    "StrategyDecision",
     "User",
     "UserSession",
 ]

@@ -129,10 +129,17 @@ def can_edit_actual_costs(
 
 
 def can_record_approval(actor: Principal | None, municipality_id: int) -> bool:
-    """A council's decision (Beschluss) is recorded by that municipality's Hauptamtsleitung."""
+    """A municipality's council cycle (its bodies' sessions, Beschlussvorlagen and what the
+    bodies decided) is recorded by that municipality's Hauptamtsleitung."""
     if actor is None:
         return False
     return actor.is_admin or actor.has_role(Role.hauptamt, municipality_id)
+
+
+def can_take_baseline(actor: Principal | None) -> bool:
+    """A baseline of the whole portfolio on demand: a Hauptamtsleitung preparing its council's
+    report, or the IKZ-Koordination."""
+    return holds_anywhere(actor, Role.hauptamt)
 
 
 def can_edit_budget(actor: Principal | None, municipality_id: int) -> bool:

@@ -4,14 +4,8 @@ A domain offers its sources in ``app/<domain>/agenda.py`` (types in :mod:`app.co
 is listed here; the home page (``/``), the e-mail reminders and digests (``ikz notify send``) and
 the calendar feeds (``/kalender/{token}.ics``) then include it with no further change.
 
-Sources still to come:
-
-* council sessions (``app.councils``): a ``TaskSource`` "Nächste Sitzungstermine" for the
-  Hauptamtsleitung (``roles={Role.hauptamt}``), placed after ``MEASURES_AT_RISK``, and an
-  ``EventSource`` with each session's date and time (``starts_at`` in Europe/Berlin, UID
-  ``sitzung-<id>``) in ``EVENT_SOURCES``;
-* risk reviews (``app.risks``): a ``TaskSource`` "Risiken zur Überprüfung" and an
-  ``EventSource`` of review dates (UID ``risikopruefung-<id>``).
+Sources still to come: risk reviews (``app.risks``), a ``TaskSource`` "Risiken zur
+Überprüfung" and an ``EventSource`` of review dates (UID ``risikopruefung-<id>``).
 
 The agenda floor sits above every domain it lists (``[tool.importlinter]`` in pyproject.toml).
 """
@@ -19,6 +13,7 @@ The agenda floor sits above every domain it lists (``[tool.importlinter]`` in py
 from __future__ import annotations
 
 from app.core.agenda import EventSource, TaskSource
+from app.councils import agenda as councils
 from app.finance import agenda as finance
 from app.portfolio import agenda as portfolio
 
@@ -28,8 +23,9 @@ TASK_SOURCES: tuple[TaskSource, ...] = (
     portfolio.MILESTONES_OVERDUE,
     portfolio.MILESTONES_NEXT,
     # Hauptamtsleitung
-    portfolio.DECISIONS_OPEN,
+    councils.DECISIONS_OPEN,
     portfolio.MEASURES_AT_RISK,
+    councils.SESSIONS_NEXT,
     # Finanzen/Kämmerei
     finance.UNMAPPED_LINES,
     finance.MISSING_INVESTMENT_NUMBERS,
@@ -41,4 +37,5 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
     portfolio.MILESTONE_EVENTS,
     portfolio.REPORT_EVENTS,
     finance.GRANT_EVENTS,
+    councils.SESSION_EVENTS,
 )

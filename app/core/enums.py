@@ -42,6 +42,51 @@ class ApprovalResult(StrEnum):
     vertagt = "vertagt"
 
 
+class DecisionResult(StrEnum):
+    """What a body decided in one step of a Beratungsfolge."""
+
+    zugestimmt = "zugestimmt"
+    geaendert_zugestimmt = "geaendert_zugestimmt"
+    abgelehnt = "abgelehnt"
+    vertagt = "vertagt"
+
+
+class DeliberationRole(StrEnum):
+    """A body's part in a Beratungsfolge: it recommends, or it decides."""
+
+    empfehlend = "empfehlend"
+    beschliessend = "beschliessend"
+
+
+class BodyKind(StrEnum):
+    """Kinds of council body: the executive (Magistrat, Gemeindevorstand), a committee, the
+    elected council (Stadtverordnetenversammlung, Gemeindevertretung)."""
+
+    vorstand = "vorstand"
+    ausschuss = "ausschuss"
+    vertretung = "vertretung"
+
+
+class SessionStatus(StrEnum):
+    geplant = "geplant"
+    durchgefuehrt = "durchgefuehrt"
+    abgesagt = "abgesagt"
+
+
+class ProposalSubject(StrEnum):
+    """What a Beschlussvorlage is about."""
+
+    strategie = "strategie"
+    massnahme = "massnahme"
+    projektplan = "projektplan"
+    haushalt = "haushalt"
+
+
+class BaselineReason(StrEnum):
+    beschluss = "beschluss"
+    manuell = "manuell"
+
+
 class CostKeyKind(StrEnum):
     equal = "equal"
     population = "population"
@@ -121,6 +166,21 @@ LABELS: dict[str, str] = {
     "zugestimmt": "zugestimmt",
     "abgelehnt": "abgelehnt",
     "vertagt": "vertagt",
+    "geaendert_zugestimmt": "geändert zugestimmt",
+    # council cycle
+    "empfehlend": "empfehlende Beschlussfassung",
+    "beschliessend": "beschließend",
+    "vorstand": "Verwaltungsorgan (Magistrat, Gemeindevorstand)",
+    "ausschuss": "Ausschuss",
+    "vertretung": "Vertretungskörperschaft",
+    "durchgefuehrt": "durchgeführt",
+    "abgesagt": "abgesagt",
+    "strategie": "Digitalstrategie",
+    "massnahme": "Maßnahme",
+    "projektplan": "Projektplan einer Maßnahme",
+    "haushalt": "Haushalt",
+    "beschluss": "bei einem Beschluss",
+    "manuell": "von Hand",
     # cost key
     "equal": "zu gleichen Teilen",
     "population": "nach Einwohnerzahl",

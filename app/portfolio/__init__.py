@@ -1,1 +1,1 @@
-"""Strategy, action fields, measures, plans, milestones, status reports and approvals."""
+"""Strategy, action fields, measures, plans, milestones and status reports."""

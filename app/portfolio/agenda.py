@@ -18,8 +18,6 @@ from app.core.agenda import AgendaScope, Event, EventQuery, EventSource, Task, T
 from app.core.enums import Role
 from app.core.formatting import fmt_date
 from app.core.timeutil import BERLIN, as_aware
-from app.municipalities.models import Municipality
-from app.portfolio.approval_state import SETTLED_STATUSES, approval_summaries, open_decision
 from app.portfolio.models import (
     Measure,
     Milestone,
@@ -28,6 +26,7 @@ from app.portfolio.models import (
     StatusReport,
     Strategy,
 )
+from app.portfolio.queries import FINAL_STATUSES
 
 NEXT_MILESTONE_DAYS = 14
 
@@ -44,7 +43,7 @@ def involving(municipality_ids: frozenset[int] | None) -> ColumnElement[bool]:
 
 
 def _running() -> list[ColumnElement[bool]]:
-    return [col(Measure.archived).is_(False), col(Measure.status).not_in(SETTLED_STATUSES)]
+    return [col(Measure.archived).is_(False), col(Measure.status).not_in(FINAL_STATUSES)]
 
 
 def _label(code: str, title: str) -> str:
@@ -189,44 +188,7 @@ def milestones_next(session: Session, scope: AgendaScope) -> list[Task]:
     return [_milestone_task(m, code, title, scope.on) for m, code, title in rows]
 
 
-# --- decisions and measures at risk -----------------------------------------------------------
-
-
-def decisions_open(session: Session, scope: AgendaScope) -> list[Task]:
-    """Per measure and participating municipality of the scope: no decision yet, or deferred."""
-    rows = session.execute(
-        select(col(Measure.id), col(Measure.code), col(Measure.title))
-        .where(open_decision(), involving(scope.municipality_ids))
-        .order_by(col(Measure.code))
-    ).all()
-    summaries = approval_summaries(session, [row[0] for row in rows])
-    slugs = dict(session.execute(select(col(Municipality.id), col(Municipality.slug))).all())
-    tasks = []
-    for measure_id, code, title in rows:
-        summary = summaries.get(measure_id)
-        for decision in summary.open if summary else []:
-            if not scope.covers(decision.municipality_id):
-                continue
-            if decision.last_result:
-                detail = (
-                    f"{decision.last_body} am {fmt_date(decision.last_on)}: {decision.last_result}."
-                )
-            else:
-                detail = "Noch kein Beschluss."
-            tasks.append(
-                Task(
-                    key=f"beschluss:{measure_id}:{decision.municipality_id}",
-                    title=f"{_label(code, title)} – Beschluss {decision.municipality_name}",
-                    detail=detail,
-                    href=(
-                        f"/massnahmen/{code}/beschluss?kommune="
-                        f"{slugs.get(decision.municipality_id, '')}"
-                    ),
-                    urgency=Urgency.due,
-                    order=(code, decision.municipality_name),
-                )
-            )
-    return tasks
+# --- measures at risk -----------------------------------------------------------
 
 
 def measures_at_risk(session: Session, scope: AgendaScope) -> list[Task]:
@@ -352,13 +314,6 @@ MILESTONES_NEXT = TaskSource(
     heading=f"Meilensteine der nächsten {NEXT_MILESTONE_DAYS} Tage",
     roles=DIGITAL,
     find=milestones_next,
-)
-DECISIONS_OPEN = TaskSource(
-    key="beschluesse",
-    heading="Offene Beschlüsse",
-    roles=HAUPTAMT,
-    find=decisions_open,
-    explanation="Beteiligte Kommunen, deren Gremien noch nicht zugestimmt oder abgelehnt haben.",
 )
 MEASURES_AT_RISK = TaskSource(
     key="risiko",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from sqlmodel import Session
 
 from app.accounts.deps import CurrentUser
@@ -17,12 +17,9 @@ from app.core.api import API_PREFIX, RecordId, created, link, responses
 from app.core.deps import SessionDep
 from app.core.forms import run_edit
 from app.core.inputs import VersionOnly
-from app.municipalities.queries import slugs_by_id
 from app.portfolio import queries
-from app.portfolio.models import Approval, Measure, Milestone, ProjectPlan
+from app.portfolio.models import Measure, Milestone, ProjectPlan
 from app.portfolio.schemas import (
-    ApprovalIn,
-    ApprovalPublic,
     MeasureCreate,
     MeasureDetailPublic,
     MeasurePublic,
@@ -35,7 +32,7 @@ from app.portfolio.schemas import (
     PlanUpdate,
     StatusReportIn,
 )
-from app.portfolio.service import approvals, measures, plans
+from app.portfolio.service import measures, plans
 from app.portfolio.service.access import REPORTER_MESSAGE, editable_measure, managed_measure
 from app.portfolio.service.status_reports import create_status_report
 
@@ -57,26 +54,6 @@ def _manager(code: str, session: SessionDep, user: CurrentUser) -> Measure:
 def _creator(user: CurrentUser) -> Principal:
     require(can_manage_strategy(user), "Neue Maßnahmen legt die IKZ-Koordination an.")
     return user
-
-
-async def _approval_slug(request: Request) -> str:
-    """The municipality named in the body, read before the body is validated (permission first)."""
-    try:
-        body = await request.json()
-    except ValueError:
-        return ""
-    value = body.get("kommune") if isinstance(body, dict) else None
-    return value if isinstance(value, str) else ""
-
-
-def _approver(
-    code: str,
-    slug: Annotated[str, Depends(_approval_slug)],
-    session: SessionDep,
-    user: CurrentUser,
-) -> Measure:
-    measure, _ = approvals.approval_target(session=session, actor=user, code=code, slug=slug)
-    return measure
 
 
 Editor = Annotated[Measure, Depends(_editor)]
@@ -347,38 +324,3 @@ def archive_milestone(
         ),
     )
     return _milestone_public(milestone)
-
-
-def _approval_public(approval: Approval, session: Session) -> ApprovalPublic:
-    slug = slugs_by_id(session, [approval.municipality_id])[approval.municipality_id]
-    return ApprovalPublic(
-        id=int(approval.id or 0),
-        municipality=slug,
-        body=approval.body,
-        decided_on=approval.decided_on,
-        drucksache=approval.drucksache,
-        result=approval.result,
-        version=approval.version,
-    )
-
-
-@router.post(
-    "/measures/{code}/approvals",
-    response_model=ApprovalPublic,
-    status_code=201,
-    summary="Beschluss eines Gremiums erfassen",
-    description="Die Kommune steht im Feld `kommune`; erfassen darf ihre Hauptamtsleitung.",
-    responses=responses(403, 404, 422),
-)
-def record_approval(
-    code: str,
-    _measure: Annotated[Measure, Depends(_approver)],
-    body: ApprovalIn,
-    session: SessionDep,
-    user: CurrentUser,
-) -> ApprovalPublic:
-    approval = run_edit(
-        session,
-        lambda: approvals.record_approval(session=session, actor=user, code=code, data=body),
-    )
-    return _approval_public(approval, session)

@@ -10,7 +10,6 @@ from sqlmodel import Field, SQLModel, col
 from app.audit.models import HIDDEN, Audited, AuditField
 from app.core.db import Versioned, describe_unique
 from app.core.enums import (
-    ApprovalResult,
     CostKeyKind,
     MeasureStatus,
     Priority,
@@ -54,31 +53,6 @@ class Strategy(Audited, Versioned, SQLModel, table=True):
     # An active measure's status report is due this many days after the last one.
     report_interval_days: int = Field(default=30)
     version: int = Field(default=1)
-
-
-class StrategyDecision(Audited, SQLModel, table=True):
-    """One step of a strategy's Beratungsfolge in one municipality (body, date, Drucksache)."""
-
-    __audit_label__ = "Strategiebeschluss"
-    __audit_fields__ = {
-        "strategy_id": HIDDEN,
-        "municipality_id": AuditField("Kommune", "municipality"),
-        "body": AuditField("Gremium"),
-        "decided_on": AuditField("Sitzungsdatum", "date"),
-        "drucksache": AuditField("Drucksache"),
-        "result": AuditField("Ergebnis", "choice"),
-    }
-
-    __tablename__ = "strategy_decision"
-    __table_args__ = (enum_check("result", ApprovalResult),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    strategy_id: int = Field(foreign_key="strategy.id", index=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
-    body: str = Field(max_length=120)
-    decided_on: date
-    drucksache: str = Field(default="", max_length=60)
-    result: str = Field(max_length=20)
 
 
 class ActionField(Audited, Versioned, SQLModel, table=True):
@@ -204,33 +178,6 @@ class Participation(Audited, Versioned, SQLModel, table=True):
     measure_id: int = Field(foreign_key="measure.id", index=True)
     municipality_id: int = Field(foreign_key="municipality.id")
     share_bp: int | None = None
-    version: int = Field(default=1)
-
-
-class Approval(Audited, Versioned, SQLModel, table=True):
-    """Beschluss of a municipality's body on a measure (or its project plan)."""
-
-    __audit_label__ = "Beschluss"
-    __audit_fields__ = {
-        "measure_id": HIDDEN,
-        "municipality_id": AuditField("Kommune", "municipality"),
-        "body": AuditField("Gremium"),
-        "decided_on": AuditField("Sitzungsdatum", "date"),
-        "drucksache": AuditField("Drucksache"),
-        "result": AuditField("Ergebnis", "choice"),
-        "version": HIDDEN,
-    }
-
-    __tablename__ = "approval"
-    __table_args__ = (enum_check("result", ApprovalResult),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    measure_id: int = Field(foreign_key="measure.id", index=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
-    body: str = Field(max_length=120)
-    decided_on: date
-    drucksache: str = Field(default="", max_length=60)
-    result: str = Field(max_length=20)
     version: int = Field(default=1)
 
 

@@ -7,7 +7,7 @@ queries, paged status reports, and the API's projection of measures.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,6 @@ from app.municipalities.models import Municipality
 from app.municipalities.queries import slugs_by_id
 from app.portfolio.models import (
     ActionField,
-    Approval,
     Measure,
     Milestone,
     Participation,
@@ -134,12 +133,6 @@ class ParticipantView:
     municipality: Municipality
     participation: Participation
     is_lead: bool
-    approvals: list[Approval]
-
-    @property
-    def released(self) -> bool:
-        """A measure is released for a municipality once its body agreed."""
-        return any(a.result == "zugestimmt" for a in self.approvals)
 
 
 @dataclass(frozen=True)
@@ -167,6 +160,18 @@ class MeasureDetail:
     @property
     def latest_report(self) -> StatusReport | None:
         return self.reports[0] if self.reports else None
+
+
+# What domains above the portfolio add to a measure's detail (``extra[name]``): the measure page
+# and the plan page show it without this domain knowing them (see ``extend_measure_detail``).
+DetailExtension = Callable[[Session, MeasureDetail], object]
+_DETAIL_EXTENSIONS: dict[str, DetailExtension] = {}
+
+
+def extend_measure_detail(name: str, extension: DetailExtension) -> None:
+    """Have ``extension(session, detail)`` fill ``detail.extra[name]`` whenever a measure's
+    detail is read (registered once by the application factory)."""
+    _DETAIL_EXTENSIONS[name] = extension
 
 
 def measure_or_404(session: Session, code: str) -> Measure:
@@ -210,20 +215,11 @@ def measure_detail(*, session: Session, code: str) -> MeasureDetail:
         .where(col(Participation.measure_id) == measure.id)
         .order_by(col(Municipality.name))
     ).all()
-    approvals = session.execute(
-        select(Approval)
-        .where(col(Approval.measure_id) == measure.id)
-        .order_by(col(Approval.decided_on), col(Approval.id))
-    ).scalars()
-    by_municipality: dict[int, list[Approval]] = {}
-    for approval in approvals:
-        by_municipality.setdefault(approval.municipality_id, []).append(approval)
     participants = [
         ParticipantView(
             municipality=muni,
             participation=part,
             is_lead=muni.id == measure.lead_municipality_id,
-            approvals=by_municipality.get(int(muni.id or 0), []),
         )
         for part, muni in rows
     ]
@@ -243,7 +239,7 @@ def measure_detail(*, session: Session, code: str) -> MeasureDetail:
     reports = list(
         session.execute(_reports_newest_first(measure.id).limit(REPORTS_SHOWN + 1)).scalars()
     )
-    return MeasureDetail(
+    detail = MeasureDetail(
         measure=measure,
         action_field=action_field,
         lead=lead,
@@ -253,6 +249,9 @@ def measure_detail(*, session: Session, code: str) -> MeasureDetail:
         reports=reports[:REPORTS_SHOWN],
         more_reports=len(reports) > REPORTS_SHOWN,
     )
+    for name, extension in _DETAIL_EXTENSIONS.items():
+        detail.extra[name] = extension(session, detail)
+    return detail
 
 
 def _reports_newest_first(measure_id: int) -> Select[Any]:

@@ -1,4 +1,4 @@
-"""HTML forms of the portfolio domain: measures, project plans, milestones, approvals.
+"""HTML forms of the portfolio domain: measures, project plans and milestones.
 
 Each route checks the permission first (a form one may not submit is a 403, also on GET), then
 hands the form to :func:`app.core.forms.submit` with the edit's schema and service.
@@ -15,14 +15,13 @@ from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_edit_measure, can_manage_strategy, require
 from app.core.api import RecordId
 from app.core.deps import SessionDep
-from app.core.enums import ApprovalResult, Priority, label
+from app.core.enums import Priority, label
 from app.core.forms import FormDep, accepts, submit
 from app.core.inputs import VersionOnly
 from app.core.web import redirect_with_notice, render
 from app.municipalities import queries as municipality_queries
 from app.portfolio import queries
 from app.portfolio.schemas import (
-    ApprovalIn,
     MeasureCreate,
     MeasureUpdate,
     MilestoneCreate,
@@ -30,13 +29,12 @@ from app.portfolio.schemas import (
     ParticipantsIn,
     PlanUpdate,
 )
-from app.portfolio.service import approvals, measures, plans
+from app.portfolio.service import measures, plans
 from app.portfolio.service.access import editable_measure, managed_measure
 
 router = APIRouter(include_in_schema=False)
 
 PRIORITY_OPTIONS = [(p.value, label(p)) for p in Priority]
-RESULT_OPTIONS = [(r.value, label(r)) for r in ApprovalResult]
 NEW_MEASURE_MESSAGE = "Neue Maßnahmen legt die IKZ-Koordination an."
 
 
@@ -307,57 +305,6 @@ def archive_milestone(
         ),
         failure=lambda status, extra: _plan_page(
             request, session, user, code, status, edit_forms={milestone_id: extra}
-        ),
-    )
-
-
-def _approval_page(
-    request: Request,
-    session: SessionDep,
-    user: Principal,
-    code: str,
-    slug: str,
-    status: int = 200,
-    **extra: Any,
-) -> HTMLResponse:
-    measure, municipality = approvals.approval_target(
-        session=session, actor=user, code=code, slug=slug
-    )
-    context = {"m": measure, "municipality": municipality, "results": RESULT_OPTIONS} | extra
-    return render(request, "portfolio/approval_form.html", context, status_code=status)
-
-
-@router.get("/massnahmen/{code}/beschluss", response_class=HTMLResponse)
-def approval_form(
-    code: str, request: Request, session: SessionDep, user: CurrentUser, kommune: str = ""
-) -> HTMLResponse:
-    return _approval_page(request, session, user, code, kommune)
-
-
-@router.post("/massnahmen/{code}/beschluss", response_model=None)
-@accepts(ApprovalIn)
-def save_approval(
-    code: str, request: Request, session: SessionDep, user: CurrentUser, form: FormDep
-) -> Response:
-    raw = form.get("kommune")
-    slug = raw if isinstance(raw, str) else ""
-    _measure, municipality = approvals.approval_target(
-        session=session, actor=user, code=code, slug=slug
-    )
-    return submit(
-        session=session,
-        schema=ApprovalIn,
-        form=form,
-        apply=lambda data: approvals.record_approval(
-            session=session, actor=user, code=code, data=data
-        ),
-        success=lambda _approval: redirect_with_notice(
-            request,
-            f"/massnahmen/{code}#beschluss-{municipality.slug}",
-            f"Der Beschluss für {municipality.name} wurde gespeichert.",
-        ),
-        failure=lambda status, extra: _approval_page(
-            request, session, user, code, slug, status, **extra
         ),
     )
 

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.enums import (
     LABELS,
-    ApprovalResult,
     MeasureStatus,
     Priority,
     TrafficLight,
@@ -147,19 +146,6 @@ class MilestoneUpdate(MilestoneFields, Replacement):
     expected_version: Annotated[int, Version()]
 
 
-# --- approvals --------------------------------------------------------------------------------
-
-
-class ApprovalIn(Input):
-    """A council decision on a measure for one municipality."""
-
-    kommune: Annotated[str, Slug()] = Field(description="Slug der Kommune, deren Gremium beschloss")
-    body: Annotated[str, Text(120, required=True, message="Bitte das Gremium angeben.")]
-    decided_on: Annotated[date, Day(message="Bitte das Sitzungsdatum angeben.")]
-    drucksache: Annotated[str, Text(60)] = ""
-    result: Annotated[str, OneOf.of(ApprovalResult, message="Bitte ein Ergebnis wählen.")]
-
-
 # --- output -----------------------------------------------------------------------------------
 
 
@@ -227,14 +213,4 @@ class MilestonePublic(BaseModel):
     done_on: date | None
     owner: str
     archived: bool
-    version: int
-
-
-class ApprovalPublic(BaseModel):
-    id: int
-    municipality: str = Field(description="Slug der Kommune")
-    body: str
-    decided_on: date
-    drucksache: str
-    result: ApprovalResult
     version: int

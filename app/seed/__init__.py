@@ -18,6 +18,7 @@ from app.core.config import ConfigurationError, get_settings
 from app.core.context import set_actor
 from app.core.resources import resource_dir
 from app.seed.checks import check
+from app.seed.council_writer import CouncilWriter
 from app.seed.errors import SeedError
 from app.seed.reader import SeedFiles, read_directory
 from app.seed.writer import SeedReport, SeedWriter
@@ -65,6 +66,9 @@ def run_seed(
             writer.measures(files, strategies)
             writer.funding(files)
             writer.haushalt(files)
+            CouncilWriter(writer).write(
+                files, [m for _file, content in files.measures for m in content.measures]
+            )
             if demo_users:
                 if progress is not None:
                     progress("Demo-Benutzer")

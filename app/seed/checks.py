@@ -11,6 +11,7 @@ from datetime import date
 from itertools import pairwise
 
 from app.core.enums import CostKeyKind
+from app.seed.council_checks import check_councils
 from app.seed.errors import SeedError
 from app.seed.reader import SeedFiles
 from app.seed.schema import MeasureEntry, Period
@@ -167,14 +168,6 @@ def check(files: SeedFiles) -> None:
             strategy_files[strategy.slug] = file
             if strategy.period_end < strategy.period_start:
                 raise SeedError(file, strategy.slug, "period_end", "Ende liegt vor Beginn")
-            for decision in strategy.decisions:
-                if decision.municipality not in known:
-                    raise SeedError(
-                        file,
-                        f"{strategy.slug} › decisions {decision.body}",
-                        "municipality",
-                        f"unbekannte Kommune {decision.municipality!r}",
-                    )
             codes = Counter(f.code for f in strategy.action_fields)
             for code, count in codes.items():
                 if count > 1:
@@ -267,3 +260,5 @@ def check(files: SeedFiles) -> None:
                     raise SeedError(
                         file, entry, "lines", f"{category.value}/{kind.value} doppelt zugeordnet"
                     )
+
+    check_councils(files, known=set(municipalities), strategies=set(fields_by_strategy))

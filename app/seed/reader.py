@@ -1,7 +1,8 @@
 """Read the seed folder: YAML → pydantic models, with errors that point at file, entry and field.
 
 Nothing here touches the database. The file kind follows from the file name: ``municipalities``,
-``strategy``, ``funding``, ``haushalt`` and ``measures`` (also ``measures-<anything>``).
+``strategy``, ``funding``, ``haushalt``, ``councils`` and ``measures`` (also
+``measures-<anything>``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from yaml.nodes import MappingNode
 
 from app.seed.errors import SeedError
 from app.seed.schema import (
+    CouncilsFile,
     FundingFile,
     HaushaltFile,
     MeasuresFile,
@@ -31,6 +33,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "funding": FundingFile,
     "haushalt": HaushaltFile,
     "measures": MeasuresFile,
+    "councils": CouncilsFile,
 }
 
 _BUCKET = {
@@ -39,6 +42,7 @@ _BUCKET = {
     "funding": "funding",
     "haushalt": "haushalt",
     "measures": "measures",
+    "councils": "councils",
 }
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _IDENTIFYING_KEYS = (
@@ -86,6 +90,7 @@ class SeedFiles:
     measures: list[tuple[str, MeasuresFile]] = field(default_factory=list)
     funding: list[tuple[str, FundingFile]] = field(default_factory=list)
     haushalt: list[tuple[str, HaushaltFile]] = field(default_factory=list)
+    councils: list[tuple[str, CouncilsFile]] = field(default_factory=list)
 
 
 def file_kind(path: Path) -> str | None:

@@ -17,14 +17,17 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from app.core.enums import (
-    ApprovalResult,
     BudgetKind,
     CostCategory,
     CostKeyKind,
+    DecisionResult,
+    DeliberationRole,
     HaushaltPurpose,
     MeasureStatus,
     MunicipalityKind,
     Priority,
+    ProposalSubject,
+    SessionStatus,
     TrafficLight,
 )
 from app.core.rules import MEASURE_CODE_PATTERN
@@ -107,14 +110,6 @@ class MunicipalitiesFile(Strict):
 # --- strategy.yaml -------------------------------------------------------------------------------
 
 
-class DecisionEntry(Strict):
-    municipality: Slug
-    body: Name
-    date: SeedDate
-    drucksache: str = Field(default="", max_length=60)
-    result: ApprovalResult = ApprovalResult.zugestimmt
-
-
 class ActionFieldEntry(Strict):
     code: Code
     title: Name
@@ -131,7 +126,6 @@ class StrategyEntry(Strict):
     description: Text = ""
     # A running measure's status report is due this many days after its last one.
     report_interval_days: int = Field(default=30, ge=1, le=365)
-    decisions: list[DecisionEntry] = []
     action_fields: list[ActionFieldEntry] = []
 
 
@@ -192,11 +186,15 @@ class StatusReportEntry(Strict):
 
 
 class ApprovalEntry(Strict):
+    """A body's beschließend decision on the measure: a step of the Vorlage of that municipality
+    with this Drucksache (created about the measure when councils.yaml has none)."""
+
     municipality: Slug
     body: Name
     date: SeedDate
     drucksache: str = Field(default="", max_length=60)
-    result: ApprovalResult
+    result: DecisionResult
+    example: bool | None = None  # the Vorlage's flag when created here (default: the measure's)
 
 
 class MeasureEntry(Strict):
@@ -296,3 +294,47 @@ class MunicipalityMappings(Strict):
 class HaushaltFile(Strict):
     example: bool = False
     mappings: list[MunicipalityMappings] = Field(min_length=1)
+
+
+# --- councils.yaml -------------------------------------------------------------------------------
+
+
+class SessionEntry(Strict):
+    municipality: Slug
+    body: Name
+    date: SeedDate
+    place: str = Field(default="", max_length=200)
+    status: SessionStatus | None = None  # default: held when in the past, else planned
+    example: bool = False
+
+
+class StepEntry(Strict):
+    body: Name
+    date: SeedDate
+    role: DeliberationRole
+    result: DecisionResult | None = None
+    votes_yes: int | None = Field(default=None, ge=0)
+    votes_no: int | None = Field(default=None, ge=0)
+    votes_abstain: int | None = Field(default=None, ge=0)
+    note: Text = ""
+
+
+class ProposalEntry(Strict):
+    municipality: Slug
+    drucksache: Annotated[str, Field(min_length=1, max_length=60)]
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    fachbereich: str = Field(default="", max_length=120)
+    sachbearbeitung: str = Field(default="", max_length=120)
+    begruendung: Text = ""
+    beschlussvorschlag: Text = ""
+    subject: ProposalSubject
+    strategy: Slug | None = None
+    measures: list[Code] = []
+    budget_year: int | None = Field(default=None, ge=2000, le=2100)
+    example: bool = False
+    beratungsfolge: list[StepEntry] = Field(min_length=1)
+
+
+class CouncilsFile(Strict):
+    sessions: list[SessionEntry] = []
+    vorlagen: list[ProposalEntry] = []

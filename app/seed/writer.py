@@ -18,7 +18,6 @@ from app.core.enums import CostKeyKind
 from app.core.timeutil import as_aware
 from app.models import (
     ActionField,
-    Approval,
     BudgetLine,
     Drawdown,
     FundingProgramme,
@@ -35,7 +34,6 @@ from app.models import (
     ProofOfUse,
     StatusReport,
     Strategy,
-    StrategyDecision,
 )
 from app.seed.reader import SeedFiles
 from app.seed.schema import FundingFile, HaushaltFile, MeasureEntry, StrategyEntry
@@ -79,6 +77,7 @@ class SeedWriter:
         self._progress = progress
         self.municipality_ids: dict[str, int] = {}
         self.measure_ids: dict[str, int] = {}
+        self.strategy_ids: dict[str, int] = {}
 
     def _step(self, text: str) -> None:
         if self._progress is not None:
@@ -135,7 +134,7 @@ class SeedWriter:
                 self.municipality_ids[muni.slug] = self._id(row)
 
     def strategies(self, files: SeedFiles) -> dict[str, tuple[int, dict[str, int]]]:
-        """Write strategies, their decisions and action fields; return ids by slug and code."""
+        """Write strategies and their action fields; return ids by slug and code."""
         self._step("Strategie und Handlungsfelder")
         result: dict[str, tuple[int, dict[str, int]]] = {}
         for _file, content in files.strategies:
@@ -158,17 +157,7 @@ class SeedWriter:
             },
         )
         strategy_id = self._id(row)
-        for decision in strategy.decisions:
-            self.upsert(
-                StrategyDecision,
-                {
-                    "strategy_id": strategy_id,
-                    "municipality_id": self.municipality_ids[decision.municipality],
-                    "body": decision.body,
-                    "decided_on": decision.date,
-                },
-                {"drucksache": decision.drucksache, "result": decision.result.value},
-            )
+        self.strategy_ids[strategy.slug] = strategy_id
         field_ids: dict[str, int] = {}
         for position, action_field in enumerate(strategy.action_fields, start=1):
             field_row = self.upsert(
@@ -273,17 +262,6 @@ class SeedWriter:
                     "next_steps": report.next_steps,
                     "author_name": report.author,
                 },
-            )
-        for approval in measure.approvals:
-            self.upsert(
-                Approval,
-                {
-                    "measure_id": measure_id,
-                    "municipality_id": ids[approval.municipality],
-                    "body": approval.body,
-                    "decided_on": approval.date,
-                },
-                {"drucksache": approval.drucksache, "result": approval.result.value},
             )
         for slug, number in measure.investment_numbers.items():
             self.upsert(

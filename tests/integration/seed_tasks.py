@@ -163,3 +163,15 @@ def proofs_due(slugs: set[str], on: date) -> set[str]:
             if proof.get("submitted_on") is None and proof["due_on"] <= on + timedelta(days=30):
                 found.add(proof["title"])
     return found
+
+
+def sessions_next(slugs: set[str], on: date, days: int = 28) -> set[tuple[str, date]]:
+    """(municipality slug, date) of the planned sessions from ``on`` to ``days`` ahead."""
+    councils = yaml.safe_load((SEED / "councils.yaml").read_text(encoding="utf-8"))
+    return {
+        (entry["municipality"], entry["date"])
+        for entry in councils["sessions"]
+        if entry["municipality"] in slugs
+        and entry.get("status", "geplant") == "geplant"
+        and on <= entry["date"] <= on + timedelta(days=days)
+    }

@@ -18,7 +18,7 @@ from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Milestone, ProjectPlan
 from tests.conftest import sign_in
 from tests.integration.hostile import api_routes
-from tests.integration.test_permission_matrix import STATE_CHANGING
+from tests.integration.test_permission_matrix import STATE_CHANGING, _council_targets
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Targets:
     assignment: RoleAssignment
     plan_version: int
     commitment: Commitment
+    council: dict[str, Any]
 
 
 def _targets(session: Session) -> Targets:
@@ -59,9 +60,10 @@ def _targets(session: Session) -> Targets:
     session.add(
         CommitmentPayment(commitment_id=int(commitment.id or 0), year=2027, amount_cents=100)
     )
+    council = _council_targets(session, int(erbach.id or 0))
     session.commit()
     return Targets(
-        measure, milestone, line, grant, proof, user, assignment, plan.version, commitment
+        measure, milestone, line, grant, proof, user, assignment, plan.version, commitment, council
     )
 
 
@@ -253,24 +255,6 @@ TWINS = [
             f"{_m(t)}/milestones/{t.milestone.id}/archive",
             {"expected_version": t.milestone.version + 1},
         ),
-    ),
-    Twin(
-        "POST",
-        "/api/v1/measures/{code}/approvals",
-        201,
-        lambda t: f"{_m(t)}/approvals",
-        lambda t: {
-            "kommune": "erbach",
-            "body": "Magistrat",
-            "decided_on": "2026-03-02",
-            "result": "zugestimmt",
-        },
-        lambda t: {
-            "kommune": "erbach",
-            "body": "Magistrat",
-            "decided_on": "2026-03-02",
-            "result": "vielleicht",
-        },
     ),
     Twin(
         "POST",
@@ -468,6 +452,103 @@ TWINS = [
             f"/api/v1/users/{t.user.id}/password",
             {"password": "ganz-neues-passwort", "expected_version": 0},
         ),
+    ),
+]
+
+
+def _texts(**changes: Any) -> dict[str, Any]:
+    return {
+        "drucksache": "ZW-1/2026",
+        "title": "Zwilling",
+        "fachbereich": "",
+        "sachbearbeitung": "",
+        "begruendung": "",
+        "beschlussvorschlag": "Zustimmung",
+    } | changes
+
+
+def _result(t: Targets, **changes: Any) -> dict[str, Any]:
+    return {
+        "result": "zugestimmt",
+        "votes_yes": 7,
+        "votes_no": 2,
+        "votes_abstain": 1,
+        "note": "",
+        "expected_version": t.council["step_version"],
+    } | changes
+
+
+def _d(t: Targets) -> str:
+    return f"/api/v1/decisions/{t.council['proposal_id']}"
+
+
+TWINS += [
+    Twin(
+        "POST",
+        "/api/v1/sessions",
+        201,
+        lambda t: "/api/v1/sessions",
+        lambda t: {"body_id": t.council["body_id"], "held_on": "2031-02-03", "place": "Rathaus"},
+        lambda t: {"body_id": t.council["body_id"], "held_on": "31.02.2031"},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/sessions/{session_id}",
+        200,
+        lambda t: f"/api/v1/sessions/{t.council['session_id']}",
+        lambda t: {
+            "held_on": "2030-03-05",
+            "place": "",
+            "status": "geplant",
+            "expected_version": 1,
+        },
+        lambda t: {"held_on": "2030-03-05", "place": "", "status": "bald", "expected_version": 1},
+        lambda t: (
+            f"/api/v1/sessions/{t.council['session_id']}",
+            {"held_on": "2030-03-05", "place": "", "status": "geplant", "expected_version": 9},
+        ),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/decisions",
+        201,
+        lambda t: "/api/v1/decisions",
+        lambda t: _texts(kommune="erbach", subject="projektplan", massnahme=t.measure.code),
+        lambda t: _texts(kommune="erbach", subject="haushalt", haushaltsjahr=1999),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/decisions/{proposal_id}",
+        200,
+        _d,
+        lambda t: _texts(expected_version=1),
+        lambda t: _texts(title="", expected_version=1),
+        lambda t: (_d(t), _texts(expected_version=5)),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/decisions/{proposal_id}/steps",
+        201,
+        lambda t: f"{_d(t)}/steps",
+        lambda t: {"session_id": t.council["free_session_id"], "role": "empfehlend"},
+        lambda t: {"session_id": t.council["free_session_id"], "role": "mitberatend"},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/decisions/{proposal_id}/steps/{step_id}",
+        200,
+        lambda t: f"{_d(t)}/steps/{t.council['step_id']}",
+        _result,
+        lambda t: _result(t, votes_no=-2),
+        lambda t: (f"{_d(t)}/steps/{t.council['step_id']}", _result(t, expected_version=0)),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/baselines",
+        201,
+        lambda t: "/api/v1/baselines",
+        lambda t: {"name": "Zwilling"},
+        lambda t: {"name": ""},
     ),
 ]
 INVALID_BY_QUERY = {

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
+import yaml
 from fastapi.testclient import TestClient
 
 from app.core.timeutil import today
@@ -89,6 +90,18 @@ def test_own_feed_holds_the_seed_dates_of_the_municipality(client: TestClient) -
         if start <= proof["due_on"] <= end
     }
     assert proofs == wanted_proofs
+
+    councils = yaml.safe_load((expect.SEED / "councils.yaml").read_text(encoding="utf-8"))
+    sessions = {
+        (str(e["SUMMARY"]), _day(e)) for uid, e in events.items() if uid.startswith("sitzung-")
+    }
+    wanted_sessions = {
+        (f"Sitzung {entry['body']} Erbach", entry["date"])
+        for entry in councils["sessions"]
+        if entry["municipality"] == "erbach" and start <= entry["date"] <= end
+    }
+    assert wanted_sessions and wanted_sessions <= sessions, "the sessions of Erbach's bodies"
+    assert all("Erbach" in summary for summary, _day_ in sessions), "and of no other town"
     for event in events.values():
         assert str(event["URL"]).startswith("http://127.0.0.1:8000/")
         assert str(event["URL"]) in str(event["DESCRIPTION"])
@@ -128,7 +141,9 @@ def test_a_measure_feed_holds_that_measure_only(client: TestClient) -> None:
     assert events
     for event in events.values():
         url = str(event["URL"])
-        assert "/massnahmen/HF1-M01" in url or "/foerderung#zuwendung-" in url, url
+        assert any(
+            part in url for part in ("/massnahmen/HF1-M01", "/foerderung#zuwendung-", "/gremien/")
+        ), url
     assert any(uid.startswith("verwendungsnachweis-") for uid in events), "its grant's deadlines"
     profile = client.get("/profil").text
     assert "HF1-M01 Dokumentenmanagementsystem" in profile

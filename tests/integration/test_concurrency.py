@@ -272,6 +272,25 @@ def _form_requests(
                 },
             )
         )
+        body = json_of(client.get("/api/v1/bodies?kommune=erbach"))[0]["id"]
+        sitting = json_of(
+            client.post("/api/v1/sessions", json={"body_id": body, "held_on": "2031-06-01"})
+        )
+        free = json_of(
+            client.post("/api/v1/sessions", json={"body_id": body, "held_on": "2031-06-08"})
+        )
+        texts = {"drucksache": "LAST-1", "title": "Last", "subject": "haushalt"}
+        vorlage = json_of(
+            client.post(
+                "/api/v1/decisions", json=texts | {"kommune": "erbach", "haushaltsjahr": 2031}
+            )
+        )
+        step = json_of(
+            client.post(
+                f"/api/v1/decisions/{vorlage['id']}/steps",
+                json={"session_id": sitting["id"], "role": "beschliessend"},
+            )
+        )["steps"][0]
     version = str(measure["version"])
     ms = f"/massnahmen/{code}/meilensteine/{milestone['id']}"
     line_form = {
@@ -329,15 +348,6 @@ def _form_requests(
         "/massnahmen/{code}/meilensteine/{milestone_id}/archivieren": (
             f"{ms}/archivieren",
             {"expected_version": str(milestone["version"])},
-        ),
-        "/massnahmen/{code}/beschluss": (
-            f"/massnahmen/{code}/beschluss",
-            {
-                "kommune": measure["lead"],
-                "body": "Magistrat",
-                "decided_on": "2026-03-01",
-                "result": "zugestimmt",
-            },
         ),
         "/massnahmen/{code}/statusbericht": (
             f"/massnahmen/{code}/statusbericht",
@@ -423,6 +433,31 @@ def _form_requests(
             f"/profil/kalender/{feeds[1]['id']}/widerrufen",
             {},
         ),
+        "/gremien/sitzungen/neu": (
+            "/gremien/sitzungen/neu",
+            {"body_id": str(body), "held_on": "2031-07-01"},
+        ),
+        "/gremien/sitzungen/{session_id}": (
+            f"/gremien/sitzungen/{sitting['id']}",
+            {"held_on": "2031-06-02", "expected_version": str(sitting["version"])},
+        ),
+        "/gremien/vorlagen/neu": (
+            "/gremien/vorlagen/neu",
+            {"kommune": "erbach", "drucksache": "LAST-2", "title": "Last", "subject": "strategie"},
+        ),
+        "/gremien/vorlagen/{proposal_id}/bearbeiten": (
+            f"/gremien/vorlagen/{vorlage['id']}/bearbeiten",
+            {"drucksache": "LAST-1", "title": "Last!", "expected_version": "1"},
+        ),
+        "/gremien/vorlagen/{proposal_id}/beratungen": (
+            f"/gremien/vorlagen/{vorlage['id']}/beratungen",
+            {"session_id": str(free["id"]), "role": "empfehlend"},
+        ),
+        "/gremien/beratungen/{deliberation_id}": (
+            f"/gremien/beratungen/{step['id']}",
+            {"result": "zugestimmt", "expected_version": str(step["version"])},
+        ),
+        "/berichte/baselines": ("/berichte/baselines", {"name": "Last"}),
         "/profil/passwort": (
             "/profil/passwort",
             {"current_password": "falsch-geraten", "new_password": "ein-neues-passwort"},
@@ -478,3 +513,82 @@ def test_every_form_route_answers_while_the_others_wait_for_the_same_rows(
     slowest = max(o.seconds for o in outcomes)
     record_judge("race", kind="forms", requests=len(jobs), slowest=round(slowest, 1))
     assert slowest < 30
+
+
+def test_a_decision_recorded_twenty_times_at_once_has_one_winner_and_one_baseline(
+    server: LiveServer, admin: dict[str, str]
+) -> None:
+    with api(server, admin) as client:
+        body = json_of(client.get("/api/v1/bodies?kommune=michelstadt"))[0]["id"]
+        sitting = json_of(
+            client.post("/api/v1/sessions", json={"body_id": body, "held_on": "2031-09-01"})
+        )
+        vorlage = json_of(
+            client.post(
+                "/api/v1/decisions",
+                json={
+                    "kommune": "michelstadt",
+                    "drucksache": "RACE-1",
+                    "title": "Gleichzeitig beschlossen",
+                    "subject": "haushalt",
+                    "haushaltsjahr": 2031,
+                },
+            )
+        )
+        step = json_of(
+            client.post(
+                f"/api/v1/decisions/{vorlage['id']}/steps",
+                json={"session_id": sitting["id"], "role": "beschliessend"},
+            )
+        )["steps"][0]
+    url = f"/api/v1/decisions/{vorlage['id']}/steps/{step['id']}"
+    body_json = {
+        "result": "zugestimmt",
+        "votes_yes": 20,
+        "votes_no": 3,
+        "votes_abstain": 2,
+        "note": "",
+        "expected_version": step["version"],
+    }
+
+    def send(_: int) -> httpx.Response:
+        with api(server, admin) as client:
+            return client.put(url, json=body_json)
+
+    outcomes = race(20, send)
+    _no_server_errors(outcomes)
+    assert one_winner(outcomes, won=200, lost=409), describe(outcomes)
+    assert (
+        _count(server, "SELECT count(*) FROM baseline WHERE deliberation_id = ?", step["id"]) == 1
+    )
+
+
+def test_baselines_taken_at_once_share_their_new_states(
+    server: LiveServer, admin: dict[str, str]
+) -> None:
+    """Ten baselines at once after a change: each stores the changed state or finds it stored by
+    another; none fails on the unique digest, and each state is stored once."""
+    code = server.measure_codes()[2]
+    with api(server, admin) as client:
+        measure = json_of(client.get(f"/api/v1/measures/{code}"))
+        report = {
+            "status": "in_umsetzung",
+            "progress": (measure["progress"] + 7) % 100,
+            "traffic_light": "rot",
+            "summary": "Vor den Baselines",
+            "expected_version": measure["version"],
+        }
+        assert (
+            client.post(f"/api/v1/measures/{code}/status-reports", json=report).status_code == 201
+        )
+    before = _count(server, "SELECT count(*) FROM baseline")
+
+    def send(i: int) -> httpx.Response:
+        with api(server, admin) as client:
+            return client.post("/api/v1/baselines", json={"name": f"Gleichzeitig {i}"})
+
+    outcomes = race(10, send)
+    _no_server_errors(outcomes)
+    assert statuses(outcomes) == {201: 10}, describe(outcomes)
+    assert _count(server, "SELECT count(*) FROM baseline") == before + 10
+    assert _count(server, "SELECT count(*) - count(DISTINCT digest) FROM baseline_state") == 0

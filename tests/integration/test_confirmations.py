@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from app.finance.models import BudgetLine
 from app.portfolio.models import Measure, Milestone, ProjectPlan
 from tests.conftest import sign_in
+from tests.integration.test_history_readable import record_decision
 
 CODE = "HF1-M01"
 
@@ -173,19 +174,17 @@ def test_a_budget_line_is_deleted_only_after_asking(client: TestClient, session:
     assert session.get(BudgetLine, line.id) is None
 
 
-def test_an_approval_is_confirmed_and_marked(client: TestClient) -> None:
+def test_a_council_result_is_confirmed_and_marked(client: TestClient) -> None:
     sign_in(client, "hauptamt.erbach")
+    vorlage = record_decision(client, "erbach", CODE, "vertagt")
+    step = vorlage["steps"][0]  # type: ignore[index]
     fragment, page = _post_and_follow(
         client,
-        f"/massnahmen/{CODE}/beschluss",
-        {
-            "kommune": "erbach",
-            "body": "Magistrat",
-            "decided_on": "02.03.2026",
-            "result": "zugestimmt",
-            "drucksache": "VL-12/2026",
-        },
+        f"/gremien/beratungen/{step['id']}",
+        {"result": "zugestimmt", "expected_version": str(step["version"])},
     )
-    assert _notice(page) == "Der Beschluss für Erbach wurde gespeichert."
-    assert fragment == "beschluss-erbach"
+    assert _notice(page) == (
+        "Das Ergebnis wurde gespeichert. Der Stand des Portfolios wurde als Baseline festgehalten."
+    )
+    assert fragment == f"beratung-{step['id']}"
     _marked(fragment, page)

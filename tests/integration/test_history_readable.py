@@ -54,6 +54,50 @@ def raw_data_in(html: str) -> list[str]:
     return [f"{why}: {m.group(0)!r}" for pattern, why in RAW for m in pattern.finditer(text)]
 
 
+def record_decision(
+    client: TestClient, slug: str, code: str, result: str, held_on: str = "2026-03-02"
+) -> dict[str, object]:
+    """A Vorlage about the measure in ``slug``, a session of its executive body and that body's
+    beschließend decision, through the API; returns the Vorlage."""
+    body = next(
+        b for b in client.get(f"/api/v1/bodies?kommune={slug}").json() if b["kind"] == "vorstand"
+    )
+    sitting = client.post("/api/v1/sessions", json={"body_id": body["id"], "held_on": held_on})
+    assert sitting.status_code == 201, sitting.text
+    vorlage = client.post(
+        "/api/v1/decisions",
+        json={
+            "kommune": slug,
+            "drucksache": f"T-{code}/{held_on.replace('-', '')}",
+            "title": f"Projektplan {code}",
+            "subject": "projektplan",
+            "massnahme": code,
+        },
+    )
+    assert vorlage.status_code == 201, vorlage.text
+    vid = vorlage.json()["id"]
+    step = client.post(
+        f"/api/v1/decisions/{vid}/steps",
+        json={"session_id": sitting.json()["id"], "role": "beschliessend"},
+    )
+    assert step.status_code == 201, step.text
+    step_json = step.json()["steps"][-1]
+    decided = client.put(
+        f"/api/v1/decisions/{vid}/steps/{step_json['id']}",
+        json={
+            "result": result,
+            "votes_yes": 5,
+            "votes_no": 1,
+            "votes_abstain": 0,
+            "note": "",
+            "expected_version": step_json["version"],
+        },
+    )
+    assert decided.status_code == 200, decided.text
+    result_json: dict[str, object] = decided.json()
+    return result_json
+
+
 def _edit_everything(client: TestClient, session: Session) -> Measure:
     measure = session.exec(select(Measure).where(Measure.code == "HF1-M01")).one()
     code = measure.code
@@ -111,19 +155,7 @@ def _edit_everything(client: TestClient, session: Session) -> Measure:
         ).status_code
         == 200
     )
-    assert (
-        client.post(
-            f"{api}/approvals",
-            json={
-                "kommune": "erbach",
-                "body": "Magistrat",
-                "decided_on": "2026-03-02",
-                "result": "zugestimmt",
-                "drucksache": "VL-1/2026",
-            },
-        ).status_code
-        == 201
-    )
+    record_decision(client, "erbach", code, "zugestimmt")
     current = client.get(api).json()["version"]
     assert (
         client.post(
@@ -164,6 +196,9 @@ def test_history_pages_show_no_raw_data(client: TestClient, session: Session) ->
         "Kommune: Erbach",
         "Ampel",
         "Rot – kritisch",
+        "Beratung geändert",
+        "Ergebnis",
+        "zugestimmt",
         "IKZ-Koordination (Demo)",
     ):
         assert wanted in text, wanted

@@ -43,6 +43,12 @@ def _home(client: TestClient, username: str) -> dict[str, list[tuple[str, str, s
     return _sections(response.text)
 
 
+def _decision(href: str) -> tuple[str, str]:
+    """(measure code, municipality slug) of a task that links to the measure's approval row."""
+    code, _sep, anchor = href.split("/")[2].partition("#beschluss-")
+    return code, anchor
+
+
 def _codes(items: list[tuple[str, str, str]]) -> list[str]:
     return [href.split("/")[2].split("#")[0].split("?")[0] for _u, href, _t in items]
 
@@ -77,13 +83,16 @@ def test_hauptamt_home_lists_open_decisions_and_measures_at_risk(
 ) -> None:
     on = today()
     sections = _home(client, f"hauptamt.{slug}")
-    assert set(sections) == {"beschluesse", "risiko"}
-    decisions = {
-        (href.split("/")[2], href.split("kommune=")[1]) for _u, href, _t in sections["beschluesse"]
-    }
+    sessions = expect.sessions_next({slug}, on)
+    assert set(sections) == {"beschluesse", "risiko", "sitzungen"}
+    decisions = {_decision(href) for _u, href, _t in sections["beschluesse"]}
     assert decisions == expect.decisions_open({slug})
     assert all(NAMES[slug] in title for _u, _h, title in sections["beschluesse"])
     assert set(_codes(sections["risiko"])) == expect.at_risk({slug}, on)
+    shown = sorted(title for _u, _h, title in sections["sitzungen"])
+    assert len(shown) == len(sessions)
+    for _slug, held_on in sessions:
+        assert any(held_on.strftime("%d.%m.%Y") in title for title in shown), (held_on, shown)
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -132,15 +141,14 @@ def test_the_admin_home_shows_every_section_across_the_four_municipalities(
         "meilensteine-naechste",
         "beschluesse",
         "risiko",
+        "sitzungen",
         "zuordnung",
         "investitionsnummern",
         "ist-ueber-ansatz",
         "foerderfristen",
     ]
     assert set(_codes(sections["statusberichte"])) == set(expect.reports_due(everyone, on))
-    decisions = {
-        (href.split("/")[2], href.split("kommune=")[1]) for _u, href, _t in sections["beschluesse"]
-    }
+    decisions = {_decision(href) for _u, href, _t in sections["beschluesse"]}
     assert decisions == expect.decisions_open(everyone)
     assert set(_codes(sections["risiko"])) == expect.at_risk(everyone, on)
     assert len(sections["zuordnung"]) == len(expect.unmapped(everyone, on))

@@ -290,6 +290,9 @@ def test_permission_is_checked_before_the_body(client: TestClient, session: Sess
             .replace("{proof_id}", "1")
             .replace("{user_id}", "1")
             .replace("{assignment_id}", "1")
+            .replace("{session_id}", "1")
+            .replace("{proposal_id}", "1")
+            .replace("{step_id}", "1")
         )
         response = client.request(method, url, json={"kaputt": True, "progress": "viel"})
         answers[f"{method} {path}"] = response.status_code
@@ -301,7 +304,8 @@ def test_permission_is_checked_before_the_body(client: TestClient, session: Sess
     "path",
     [
         "/massnahmen/HF1-M01/bearbeiten",
-        "/massnahmen/HF1-M01/beschluss?kommune=erbach",
+        "/gremien/vorlagen/neu?kommune=erbach&massnahme=HF1-M01",
+        "/gremien/sitzungen/neu",
         "/massnahmen/HF1-M01/budget/neu",
         "/massnahmen/HF1-M01/kostenschluessel",
         "/massnahmen/neu",

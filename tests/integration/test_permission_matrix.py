@@ -94,6 +94,13 @@ def municipal(role_name: str) -> Callable[[str, str], Expected]:
     return rule
 
 
+def baseline_takers(role: str, scope: str) -> Expected:
+    """A Hauptamtsleitung of any municipality, or the IKZ-Koordination (baselines are IKZ-wide)."""
+    if role == "anonymous":
+        return "anonymous"
+    return "allowed" if role in ("admin", "hauptamt") else "forbidden"
+
+
 def budget_line(role: str, scope: str) -> Expected:
     """Finanzen of an involved municipality change a line; its officers record the actual."""
     if role == "anonymous":
@@ -215,6 +222,36 @@ def _status_report(ctx: Ctx) -> dict[str, Any]:
         "next_steps": "",
         "expected_version": ctx.measure.version,
     }
+
+
+def _session_form(ctx: Ctx) -> dict[str, Any]:
+    return {"held_on": "2031-05-04", "place": "Rathaus", "status": "geplant"}
+
+
+def _proposal_texts(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "drucksache": f"M-{ctx.role}-{ctx.scope}",
+        "title": "Matrix-Vorlage",
+        "fachbereich": "",
+        "sachbearbeitung": "",
+        "begruendung": "",
+        "beschlussvorschlag": "",
+    }
+
+
+def _step_result(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "result": "zugestimmt",
+        "votes_yes": 3,
+        "votes_no": 0,
+        "votes_abstain": 1,
+        "note": "",
+        "expected_version": ctx.extra["step_version"],
+    }
+
+
+def _form(data: dict[str, Any]) -> dict[str, str]:
+    return {key: "" if value is None else str(value) for key, value in data.items()}
 
 
 RULES: dict[tuple[str, str], Entry] = {
@@ -404,9 +441,94 @@ RULES: dict[tuple[str, str], Entry] = {
             data={},
         ),
     ),
-    ("POST", "/massnahmen/{code}/beschluss"): Entry(
+    # council cycle
+    ("POST", "/gremien/sitzungen/neu"): Entry(
         municipal("hauptamt"),
-        lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/beschluss", data={"kommune": ctx.slug}),
+        lambda ctx: Req(
+            "/gremien/sitzungen/neu",
+            data=_form(_session_form(ctx) | {"body_id": ctx.extra["body_id"]}),
+        ),
+    ),
+    ("POST", "/gremien/sitzungen/{session_id}"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/gremien/sitzungen/{ctx.extra['session_id']}",
+            data=_form(_session_form(ctx) | {"expected_version": 1}),
+        ),
+    ),
+    ("POST", "/gremien/vorlagen/neu"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            "/gremien/vorlagen/neu",
+            data=_form(_proposal_texts(ctx) | {"kommune": ctx.slug, "subject": "strategie"}),
+        ),
+    ),
+    ("POST", "/gremien/vorlagen/{proposal_id}/bearbeiten"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/gremien/vorlagen/{ctx.extra['proposal_id']}/bearbeiten",
+            data=_form(_proposal_texts(ctx) | {"expected_version": 1}),
+        ),
+    ),
+    ("POST", "/gremien/vorlagen/{proposal_id}/beratungen"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/gremien/vorlagen/{ctx.extra['proposal_id']}/beratungen",
+            data={"session_id": str(ctx.extra["free_session_id"]), "role": "empfehlend"},
+        ),
+    ),
+    ("POST", "/gremien/beratungen/{deliberation_id}"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/gremien/beratungen/{ctx.extra['step_id']}", data=_form(_step_result(ctx))
+        ),
+    ),
+    ("POST", "/berichte/baselines"): Entry(
+        baseline_takers, lambda ctx: Req("/berichte/baselines", data={"name": "Matrix"})
+    ),
+    ("POST", "/api/v1/sessions"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            "/api/v1/sessions", json=_session_form(ctx) | {"body_id": ctx.extra["body_id"]}
+        ),
+    ),
+    ("PUT", "/api/v1/sessions/{session_id}"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/api/v1/sessions/{ctx.extra['session_id']}",
+            json=_session_form(ctx) | {"expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/decisions"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            "/api/v1/decisions",
+            json=_proposal_texts(ctx) | {"kommune": ctx.slug, "subject": "strategie"},
+        ),
+    ),
+    ("PUT", "/api/v1/decisions/{proposal_id}"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/api/v1/decisions/{ctx.extra['proposal_id']}",
+            json=_proposal_texts(ctx) | {"expected_version": 1},
+        ),
+    ),
+    ("POST", "/api/v1/decisions/{proposal_id}/steps"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/api/v1/decisions/{ctx.extra['proposal_id']}/steps",
+            json={"session_id": ctx.extra["free_session_id"], "role": "empfehlend"},
+        ),
+    ),
+    ("PUT", "/api/v1/decisions/{proposal_id}/steps/{step_id}"): Entry(
+        municipal("hauptamt"),
+        lambda ctx: Req(
+            f"/api/v1/decisions/{ctx.extra['proposal_id']}/steps/{ctx.extra['step_id']}",
+            json=_step_result(ctx),
+        ),
+    ),
+    ("POST", "/api/v1/baselines"): Entry(
+        baseline_takers, lambda ctx: Req("/api/v1/baselines", json={"name": "Matrix"})
     ),
     # finance
     ("POST", "/massnahmen/{code}/budget"): Entry(
@@ -606,18 +728,6 @@ RULES: dict[tuple[str, str], Entry] = {
             json={"expected_version": 1},
         ),
     ),
-    ("POST", "/api/v1/measures/{code}/approvals"): Entry(
-        municipal("hauptamt"),
-        lambda ctx: Req(
-            f"/api/v1/measures/{ctx.measure.code}/approvals",
-            json={
-                "kommune": ctx.slug,
-                "body": "Magistrat",
-                "decided_on": "2026-03-01",
-                "result": "zugestimmt",
-            },
-        ),
-    ),
     ("POST", "/api/v1/measures/{code}/budget-lines"): Entry(
         municipal("finanzen"),
         lambda ctx: Req(
@@ -779,6 +889,8 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
         CommitmentPayment(commitment_id=int(commitment.id or 0), year=2026, amount_cents=500)
     )
     session.flush()
+    concerned = own if scope == "own" else other
+    extra = _council_targets(session, int(concerned.id or 0))
     return Ctx(
         session=session,
         role=role,
@@ -794,8 +906,45 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
         other_slug=other.slug,
         programme_id=grant.programme_id,
         proof_id=int(proof.id or 0),
-        extra={"feed_id": int(feed.id or 0), "commitment_id": int(commitment.id or 0)},
+        extra=extra | {"feed_id": int(feed.id or 0), "commitment_id": int(commitment.id or 0)},
     )
+
+
+def _council_targets(session: Session, municipality_id: int) -> dict[str, Any]:
+    """A body, two sessions (one with a step, one free), a Vorlage and its undecided step in
+    the municipality concerned."""
+    from app.councils.models import CouncilBody, CouncilSession, Deliberation, Proposal
+
+    body = session.exec(
+        select(CouncilBody)
+        .where(CouncilBody.municipality_id == municipality_id)
+        .order_by(col(CouncilBody.position))
+    ).first()
+    assert body is not None and body.id is not None, "every municipality has its bodies"
+    sitting = CouncilSession(body_id=body.id, held_on=date(2030, 3, 4))
+    free = CouncilSession(body_id=body.id, held_on=date(2030, 3, 18))
+    proposal = Proposal(
+        municipality_id=municipality_id,
+        drucksache="MATRIX-1",
+        title="Matrix",
+        subject="haushalt",
+        budget_year=2030,
+    )
+    session.add_all([sitting, free, proposal])
+    session.flush()
+    step = Deliberation(
+        proposal_id=int(proposal.id or 0), session_id=int(sitting.id or 0), role="beschliessend"
+    )
+    session.add(step)
+    session.flush()
+    return {
+        "body_id": body.id,
+        "session_id": sitting.id,
+        "free_session_id": free.id,
+        "proposal_id": proposal.id,
+        "step_id": step.id,
+        "step_version": step.version,
+    }
 
 
 def _is_login_redirect(response: Any) -> bool:

@@ -31,7 +31,6 @@ from app.portfolio.models import (
     Participation,
     StatusReport,
     Strategy,
-    StrategyDecision,
 )
 from app.seed import SeedError, run_seed
 from app.seed import writer as seed_writer
@@ -120,17 +119,67 @@ def test_strategy_and_oberzents_beratungsfolge(session: Session) -> None:
     assert (strategy.period_start, strategy.period_end) == (2024, 2028)
     assert strategy.adopted_on is not None
     assert (strategy.adopted_on.year, strategy.adopted_on.month) == (2024, 4)
-    decisions = session.exec(
-        select(StrategyDecision.body, StrategyDecision.decided_on, StrategyDecision.drucksache)
-        .join(Municipality, Municipality.id == StrategyDecision.municipality_id)
-        .where(Municipality.slug == "oberzent", StrategyDecision.strategy_id == strategy.id)
-        .order_by(StrategyDecision.decided_on)
+    from app.councils.models import CouncilBody, CouncilSession, Deliberation, Proposal
+
+    proposal = session.exec(
+        select(Proposal)
+        .join(Municipality, Municipality.id == Proposal.municipality_id)
+        .where(Municipality.slug == "oberzent", Proposal.drucksache == "VL-80/2024")
+    ).scalar_one()
+    assert proposal.subject == "strategie" and proposal.strategy_id == strategy.id
+    assert proposal.example is False
+    assert "vorbehaltlich der Zustimmung des Magistrats" in proposal.beschlussvorschlag
+    steps = session.exec(
+        select(
+            CouncilBody.name,
+            CouncilSession.held_on,
+            Deliberation.role,
+            Deliberation.result,
+            Deliberation.votes_yes,
+            Deliberation.votes_no,
+            Deliberation.votes_abstain,
+        )
+        .join(CouncilSession, CouncilSession.id == Deliberation.session_id)
+        .join(CouncilBody, CouncilBody.id == CouncilSession.body_id)
+        .where(Deliberation.proposal_id == proposal.id)
+        .order_by(Deliberation.position)
     ).all()
-    assert [tuple(d) for d in decisions] == [
-        ("Magistrat", date(2024, 4, 8), "VL-80/2024"),
-        ("Haupt- und Finanzausschuss", date(2024, 4, 17), "VL-80/2024"),
-        ("Stadtverordnetenversammlung", date(2024, 4, 23), "VL-80/2024"),
+    assert [tuple(step) for step in steps] == [
+        ("Magistrat", date(2024, 4, 8), "empfehlend", "zugestimmt", None, None, None),
+        (
+            "Haupt- und Finanzausschuss",
+            date(2024, 4, 17),
+            "empfehlend",
+            "zugestimmt",
+            None,
+            None,
+            None,
+        ),
+        (
+            "Stadtverordnetenversammlung",
+            date(2024, 4, 23),
+            "beschliessend",
+            "zugestimmt",
+            None,
+            None,
+            None,
+        ),
     ]
+
+
+def test_every_other_vorlage_is_flagged_as_example(session: Session) -> None:
+    from app.councils.models import CouncilSession, Proposal
+
+    others = (
+        session.exec(select(Proposal).where(Proposal.drucksache != "VL-80/2024")).scalars().all()
+    )
+    assert others and all(p.example for p in others), [
+        p.drucksache for p in others if not p.example
+    ]
+    invented = (
+        session.exec(select(CouncilSession).where(CouncilSession.place != "")).scalars().all()
+    )
+    assert invented and all(s.example for s in invented)
 
 
 def test_grant_for_dms_and_strategy(session: Session) -> None:

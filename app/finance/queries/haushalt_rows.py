@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -181,8 +182,8 @@ def flags(
 
 
 def approvals(session: Session, rows: list[BudgetRow], own_id: int) -> list[ApprovalState]:
-    """The approvals of the municipality's body on each measure of the year (read through the
-    portfolio's measure detail, the one place approvals are read)."""
+    """The decisive council step of the municipality on each measure of the year (read through
+    the measure detail, which the council cycle extends with the approvals)."""
     result = []
     for code in sorted({r.measure_code for r in rows}):
         try:
@@ -190,18 +191,20 @@ def approvals(session: Session, rows: list[BudgetRow], own_id: int) -> list[Appr
         except NotFound:  # a code from before the format rule: its decisions are not readable
             result.append(ApprovalState(code, "", "", None, "", "", False))
             continue
-        own = next((p for p in detail.participants if int(p.municipality.id or 0) == own_id), None)
-        approvals = own.approvals if own else []
-        latest = approvals[-1] if approvals else None
+        # The council cycle extends the measure detail with each participant's approval state
+        # (``extra["council"]``, registered by the application factory).
+        council: Any = detail.extra.get("council")
+        state = council.approvals.get(own_id) if council is not None else None
+        step = state.decisive if state is not None else None
         result.append(
             ApprovalState(
                 measure_code=code,
                 measure_title=detail.measure.title,
-                body=latest.body if latest else "",
-                decided_on=latest.decided_on if latest else None,
-                drucksache=latest.drucksache if latest else "",
-                result=latest.result if latest else "",
-                released=bool(own and own.released),
+                body=step.body if step else "",
+                decided_on=step.held_on if step else None,
+                drucksache=step.drucksache if step else "",
+                result=(step.result or "") if step else "",
+                released=bool(state is not None and state.released),
             )
         )
     return result

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
 from sqlmodel import Session, col
 
+from app.councils.queries.approvals import agreed
 from app.finance.queries.lookups import in_year
 from app.portfolio.models import (
     ActionField,
-    Approval,
     Measure,
     Milestone,
     Participation,
@@ -201,13 +201,9 @@ def status_by_municipality(session: Session, scope: Scope) -> dict[int, dict[str
 
 
 def pending_approvals(session: Session, scope: Scope) -> dict[int, int]:
-    """Active measures per municipality without its body's agreement (no ``zugestimmt``)."""
+    """Active measures per municipality that its council has not released (see
+    :mod:`app.councils.queries.approvals`)."""
     inv = _involvement()
-    agreed = exists().where(
-        col(Approval.measure_id) == inv.c.measure_id,
-        col(Approval.municipality_id) == inv.c.municipality_id,
-        col(Approval.result) == "zugestimmt",
-    )
     query = (
         select(inv.c.municipality_id, func.count())
         .select_from(inv)
@@ -215,7 +211,7 @@ def pending_approvals(session: Session, scope: Scope) -> dict[int, int]:
         .where(
             *_scope_conditions(scope, with_municipality=False),
             col(Measure.status).not_in(INACTIVE),
-            ~agreed,
+            ~agreed(inv.c.measure_id, inv.c.municipality_id),
         )
         .group_by(inv.c.municipality_id)
     )

@@ -22,10 +22,14 @@ from sqlmodel import Session, col
 
 from app.core.paging import page_in_range
 from app.core.timeutil import as_aware, today, utcnow
+from app.councils.queries.approval_summary import (
+    ApprovalSummary,
+    approval_summaries,
+    open_decision,
+)
 from app.finance.queries.lookups import in_year
 from app.municipalities.models import Municipality
 from app.pages.measure_list.filters import PAGE_SIZE, MeasureFilter
-from app.portfolio.approval_state import ApprovalSummary, approval_summaries, open_decision
 from app.portfolio.models import (
     ActionField,
     Measure,

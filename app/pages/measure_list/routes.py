@@ -35,10 +35,11 @@ def measures_list(request: Request, session: SessionDep, user: CurrentUser) -> H
         opened_on_own = next((c for c in choices if c.id == home), None)
         if opened_on_own is not None:
             flt = replace(flt, kommune=opened_on_own.slug)
+    page = measure_page(session, flt)
     context: dict[str, Any] = {
         "flt": flt,
         "opened_on_own": opened_on_own,
-        "page": measure_page(session, flt),
+        "page": page,
         "sort_keys": SORT_KEYS,
         "ignored_labels": IGNORED_LABELS,
         "can_create": user.is_admin,

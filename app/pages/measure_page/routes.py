@@ -20,6 +20,7 @@ from app.core.deps import SessionDep
 from app.core.enums import MeasureStatus, TrafficLight
 from app.core.forms import FormDep, accepts, submit
 from app.core.web import is_htmx_partial, redirect_with_notice, render
+from app.councils.queries.approvals import CouncilView
 from app.finance.queries.measure_budget import measure_budget_summary
 from app.pages.history import present
 from app.portfolio.queries import MeasureDetail, measure_detail, measure_or_404, report_page
@@ -54,6 +55,7 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
     assert measure.id is not None
     budget = measure_budget_summary(session=session, measure=measure, actor=user)
     history = measure_history(session, measure.id, limit=HISTORY_SHOWN + 1)
+    council = detail.extra.get("council")
     return _status_context(detail, user) | {
         "budget": budget,
         "budget_template": "finance/_measure_budget.html",
@@ -66,6 +68,8 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
             for p in detail.participants
             if can_record_approval(user, int(p.municipality.id or 0))
         },
+        "approvals": council.approvals if isinstance(council, CouncilView) else {},
+        "reservation": council.reservation if isinstance(council, CouncilView) else None,
     }
 
 

@@ -17,7 +17,7 @@ from app.core.enums import CostKeyKind, MeasureStatus, TrafficLight
 from app.core.errors import ValidationFailed
 from app.core.inputs import VersionOnly
 from app.municipalities.models import Municipality
-from app.portfolio.models import ActionField, Approval, Measure, Participation, ProjectPlan
+from app.portfolio.models import ActionField, Measure, Participation, ProjectPlan
 from app.portfolio.schemas import MeasureCreate, MeasureFields, MeasureUpdate, ParticipantsIn
 from app.portfolio.service.access import measure_for_edit, require_measure_editor
 
@@ -159,14 +159,9 @@ def set_participants(
     for municipality_id, participation in current.items():
         if municipality_id in wanted:
             continue
+        # A municipality that leaves keeps its Vorlagen and their Beratungsfolge (council
+        # decisions are records); approvals are only read for participants.
         session.delete(participation)
-        for approval in session.execute(
-            select(Approval).where(
-                col(Approval.measure_id) == measure.id,
-                col(Approval.municipality_id) == municipality_id,
-            )
-        ).scalars():
-            session.delete(approval)
     for municipality_id in sorted(wanted - set(current)):
         session.add(Participation(measure_id=int(measure.id or 0), municipality_id=municipality_id))
     session.add(measure)

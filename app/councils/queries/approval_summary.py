@@ -1,9 +1,10 @@
-"""Where a measure's council decisions stand, per participating municipality.
+"""Where a measure's council decisions stand across its participating municipalities, for the
+measures list (filter "Beschluss offen", column "Beschluss") and the home page's tasks.
 
-One rule, used by the home page's tasks, the measures list's filter "Beschluss offen" and its
-approval column: a municipality's decision on a measure is *open* while its bodies have neither
-agreed nor refused (no decision at all, or only "vertagt"). Only measures still running count:
-an archived, completed or discarded measure asks for no decision.
+One rule, in SQL (:func:`open_decision`) and in Python (:func:`approval_summaries`) alike: a
+municipality has *decided* on a measure once a beschließend step of one of its Vorlagen for the
+measure agreed or refused; the latest such step tells which. Until then the decision is *open*
+(no Vorlage, only planned steps, or only "vertagt"). Only running measures ask for a decision.
 """
 
 from __future__ import annotations
@@ -16,21 +17,26 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlmodel import Session, col
 
-from app.core.enums import ApprovalResult
+from app.core.enums import DeliberationRole
+from app.councils.models import Deliberation, Proposal, ProposalMeasure
+from app.councils.queries.approvals import AGREED, DECIDING, steps_of
 from app.municipalities.models import Municipality
-from app.portfolio.models import Approval, Measure, Participation
-
-# A final decision; "vertagt" (deferred) leaves the decision open.
-DECIDED = (ApprovalResult.zugestimmt.value, ApprovalResult.abgelehnt.value)
-# Statuses in which a measure asks for no more decisions (nor reports).
-SETTLED_STATUSES = ("abgeschlossen", "verworfen")
+from app.portfolio.models import Measure, Participation
+from app.portfolio.queries import FINAL_STATUSES
 
 
 def _decided(measure_id: Any, municipality_id: Any) -> ColumnElement[bool]:
-    return exists().where(
-        col(Approval.measure_id) == measure_id,
-        col(Approval.municipality_id) == municipality_id,
-        col(Approval.result).in_(DECIDED),
+    return exists(
+        select(col(Deliberation.id))
+        .select_from(ProposalMeasure)
+        .join(Proposal, col(Proposal.id) == col(ProposalMeasure.proposal_id))
+        .join(Deliberation, col(Deliberation.proposal_id) == col(Proposal.id))
+        .where(
+            col(ProposalMeasure.measure_id) == measure_id,
+            col(Proposal.municipality_id) == municipality_id,
+            col(Deliberation.role) == DeliberationRole.beschliessend.value,
+            col(Deliberation.result).in_(DECIDING),
+        )
     )
 
 
@@ -45,7 +51,7 @@ def open_decision(municipality_id: int | None = None) -> ColumnElement[bool]:
         conditions.append(col(Participation.municipality_id) == municipality_id)
     return and_(
         col(Measure.archived).is_(False),
-        col(Measure.status).not_in(SETTLED_STATUSES),
+        col(Measure.status).not_in(FINAL_STATUSES),
         exists().where(*conditions),
     )
 
@@ -59,7 +65,7 @@ class Decision:
     state: str  # "zugestimmt" | "abgelehnt" | "offen"
     last_body: str = ""
     last_on: date | None = None
-    last_result: str = ""  # of the newest decision ("vertagt" while open)
+    last_result: str = ""  # of the newest step with a result ("vertagt" while open)
 
 
 @dataclass(frozen=True)
@@ -91,19 +97,18 @@ def approval_summaries(session: Session, measure_ids: Sequence[int]) -> dict[int
         .where(col(Participation.measure_id).in_(measure_ids))
         .order_by(col(Municipality.name))
     ).all()
-    approvals = session.execute(
-        select(Approval)
-        .where(col(Approval.measure_id).in_(measure_ids))
-        .order_by(col(Approval.decided_on), col(Approval.id))
-    ).scalars()
-    by_pair: dict[tuple[int, int], list[Approval]] = {}
-    for approval in approvals:
-        by_pair.setdefault((approval.measure_id, approval.municipality_id), []).append(approval)
+    by_pair: dict[tuple[int, int], list[Any]] = {}
+    for measure_id, municipality_id, step in steps_of(session, list(measure_ids)):
+        if step.result is not None:
+            by_pair.setdefault((measure_id, municipality_id), []).append(step)
     result: dict[int, list[Decision]] = {}
     for measure_id, municipality_id, name in participants:
         history = by_pair.get((measure_id, municipality_id), [])
-        decided = [a for a in history if a.result in DECIDED]
-        state = decided[-1].result if decided else "offen"
+        deciding = [s for s in history if s.result in DECIDING]
+        if deciding:
+            state = "zugestimmt" if deciding[-1].result in AGREED else "abgelehnt"
+        else:
+            state = "offen"
         last = history[-1] if history else None
         result.setdefault(measure_id, []).append(
             Decision(
@@ -111,7 +116,7 @@ def approval_summaries(session: Session, measure_ids: Sequence[int]) -> dict[int
                 municipality_name=name,
                 state=state,
                 last_body=last.body if last else "",
-                last_on=last.decided_on if last else None,
+                last_on=last.held_on if last else None,
                 last_result=last.result if last else "",
             )
         )

@@ -1,0 +1,1 @@
+"""Reads of the council cycle: approvals derived from the Beratungsfolge, sessions, Vorlagen."""

@@ -1,0 +1,1 @@
+"""Use cases of the council cycle: sessions, Vorlagen, their Beratungsfolge, baselines."""

@@ -52,7 +52,7 @@ def baseline_public(row: Baseline | queries.BaselineRow) -> BaselinePublic:
     "/baselines",
     response_model=list[BaselinePublic],
     summary="Baselines, die neueste zuerst",
-    responses=responses(),
+    responses=responses(422),
 )
 def list_baselines(
     session: SessionDep,

@@ -162,6 +162,7 @@ def create_session(
     responses=responses(403, 404, 409, 422),
 )
 def update_session(
+    _may: Recorder,  # the role first: a reader gets 403 whatever the address says
     session_id: Annotated[int, Depends(_session_recorder)],
     body: SessionUpdate,
     session: SessionDep,
@@ -282,6 +283,7 @@ def create_decision(
     responses=responses(403, 404, 409, 422),
 )
 def update_decision(
+    _may: Recorder,  # the role first: a reader gets 403 whatever the address says
     proposal_id: Annotated[int, Depends(_proposal_recorder)],
     body: ProposalUpdate,
     session: SessionDep,
@@ -304,6 +306,7 @@ def update_decision(
     responses=responses(403, 404, 422),
 )
 def add_step(
+    _may: Recorder,  # the role first: a reader gets 403 whatever the address says
     proposal_id: Annotated[int, Depends(_proposal_recorder)],
     body: StepCreate,
     session: SessionDep,
@@ -330,6 +333,7 @@ def add_step(
 )
 def record_result(
     proposal_id: RecordId,
+    _may: Recorder,  # the role first: a reader gets 403 whatever the address says
     step_id: Annotated[int, Depends(_step_recorder)],
     body: StepResult,
     session: SessionDep,

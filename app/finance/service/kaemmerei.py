@@ -156,6 +156,7 @@ def delete_commitment(
         select(CommitmentPayment).where(CommitmentPayment.commitment_id == commitment.id)
     ).all():
         session.delete(payment)
+    session.flush()  # the payments first: the database would otherwise cascade them away
     session.delete(commitment)
     session.flush()
     return commitment

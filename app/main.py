@@ -13,11 +13,12 @@ from app.accounts.routes import signin as accounts_signin_routes
 from app.agenda.api import router as agenda_api
 from app.agenda.routes import router as agenda_routes
 from app.core.config import check_production_settings, get_settings
+from app.core.downloads import ExportSlots
 from app.core.openapi import german_openapi
 from app.core.resources import STATIC_DIR
 from app.councils.api import baselines as councils_baselines_api
 from app.councils.api import proceedings as councils_api
-from app.councils.queries.approvals import council_view
+from app.councils.queries.approvals import council_view, decisions_by_code
 from app.councils.routes import baselines as councils_baseline_routes
 from app.councils.routes import proposals as councils_proposal_routes
 from app.councils.routes import sessions as councils_session_routes
@@ -27,6 +28,7 @@ from app.finance.api import haushalt as finance_haushalt_api
 from app.finance.api import haushaltsplan as finance_haushaltsplan_api
 from app.finance.api import kaemmerei as finance_kaemmerei_api
 from app.finance.api import measure_budget as finance_measure_budget_api
+from app.finance.queries.haushalt_rows import read_decisions_with
 from app.finance.routes import budget as finance_budget_routes
 from app.finance.routes import grants as finance_grant_routes
 from app.finance.routes import haushalt as finance_haushalt_routes
@@ -36,6 +38,7 @@ from app.finance.routes import mapping as finance_mapping_routes
 from app.pages.audit_log import router as audit_routes
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.routes import router as dashboard_routes
+from app.pages.measure_list.api import router as measure_list_api
 from app.pages.measure_list.routes import router as measure_list_routes
 from app.pages.measure_page.routes import router as measure_page_routes
 from app.pages.reports.routes import router as report_routes
@@ -52,6 +55,7 @@ def create_app() -> FastAPI:
     listeners.install()
     # The measure and plan pages show the council's approvals (a domain above the portfolio).
     extend_measure_detail("council", council_view)
+    read_decisions_with(decisions_by_code)
     app = FastAPI(
         title="IKZ-Portfolio API",
         version=__version__,
@@ -65,6 +69,9 @@ def create_app() -> FastAPI:
     )
     app.openapi = german_openapi(app)  # type: ignore[method-assign]
     app.state.panel_cache = PanelCache()  # rendered dashboard panels of this process
+    app.state.export_slots = ExportSlots(
+        settings.max_concurrent_exports, settings.export_wait_seconds
+    )
     security.install(app)  # before the routers: the CSRF check applies to every route
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.include_router(pages_router)
@@ -79,6 +86,7 @@ def create_app() -> FastAPI:
     app.include_router(start_routes)
     app.include_router(measure_list_routes)
     app.include_router(measure_page_routes)
+    app.include_router(measure_list_api)
     app.include_router(portfolio_api)
     app.include_router(finance_haushalt_routes.router)
     app.include_router(finance_haushaltsplan_routes.router)

@@ -39,7 +39,7 @@ from app.core.config import get_settings
 from app.core.context import request_id_var
 from app.core.db import get_engine
 from app.core.deps import get_session
-from app.core.errors import DomainError, StaleVersion, ValidationFailed
+from app.core.errors import Busy, DomainError, StaleVersion, ValidationFailed
 from app.core.inputs import german_errors
 from app.core.web import render
 
@@ -285,7 +285,10 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     extra = None
     if isinstance(exc, StaleVersion):
         extra = {"current": exc.current, "current_version": exc.current_version}
-    return error_response(request, exc.status_code, exc.message, errors=errors, extra=extra)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else None
+    return error_response(
+        request, exc.status_code, exc.message, errors=errors, extra=extra, headers=headers
+    )
 
 
 def install(app: FastAPI) -> None:

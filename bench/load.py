@@ -71,8 +71,9 @@ def _worker(job: dict[str, Any], worker: int, deadline: float, errors: list[list
     rng = random.Random(job.get("seed", 1) * 1000 + worker)
     headers = {"Authorization": f"Bearer {job['token']}"}
     with httpx.Client(base_url=job["base"], headers=headers, timeout=60.0) as client:
-        for _ in range(job["max_requests"]):
-            if time.perf_counter() >= deadline:
+        for sent in range(job["max_requests"]):
+            # every client sends at least one request, however late its thread started
+            if sent and time.perf_counter() >= deadline:
                 break
             try:
                 status = _request(client, job, rng, worker)

@@ -1,7 +1,7 @@
 """``python -m bench.plot OUT.png RESULTS.json …``: p95 latency against data size as a PNG.
 
 One line per scenario on log-log axes; the x value is the number of measures in each results
-file. Needs matplotlib (``pip install -e '.[bench]'``).
+file; the rows of 8 clients are drawn. Needs matplotlib (``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ import matplotlib.pyplot as plt
 MARKERS = ["o", "s", "^", "v", "D", "P", "X", "*", "h"]
 
 
-def points(files: list[Path], database: str) -> dict[str, list[tuple[float, float]]]:
+def points(
+    files: list[Path], database: str, clients: int = 8
+) -> dict[str, list[tuple[float, float]]]:
     lines: dict[str, list[tuple[float, float]]] = {}
     for path in files:
         report: dict[str, Any] = json.loads(path.read_text())
         measures = float(report["dataset"][database]["measure"])
         for row in report["results"]:
-            if row["database"] == database and row["p95_ms"]:
+            if row["database"] == database and row["p95_ms"] and row["clients"] == clients:
                 lines.setdefault(row["name"], []).append((measures, float(row["p95_ms"])))
     return {name: sorted(pts) for name, pts in lines.items()}
 

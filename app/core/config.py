@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
     queue_timeout_seconds: float = 30.0
+    # Spreadsheet exports one process builds at once (each takes a core while it runs); a
+    # further one waits up to export_wait_seconds for its turn, then gets a 503 with Retry-After.
+    max_concurrent_exports: int = 2
+    export_wait_seconds: float = 10.0
     log_level: str = "INFO"
     # YAML file with the Impressum and the Datenschutzerklärung (empty: the sample shipped in
     # app/pages/texts/site.yaml, whose placeholders the operator replaces).

@@ -26,6 +26,16 @@ class Forbidden(DomainError):
         super().__init__(message)
 
 
+class Busy(DomainError):
+    """Too much of one kind of work at once: 503, try again after ``retry_after`` seconds."""
+
+    status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ValidationFailed(DomainError):
     """Bad input: ``errors`` maps field names to German messages."""
 

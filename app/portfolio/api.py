@@ -22,7 +22,6 @@ from app.portfolio.models import Measure, Milestone, ProjectPlan
 from app.portfolio.schemas import (
     MeasureCreate,
     MeasureDetailPublic,
-    MeasurePublic,
     MeasureUpdate,
     MilestoneCreate,
     MilestonePublic,
@@ -61,11 +60,7 @@ Reporter = Annotated[Measure, Depends(_reporter)]
 Manager = Annotated[Measure, Depends(_manager)]
 
 
-@router.get(
-    "/measures", response_model=list[MeasurePublic], summary="Alle Maßnahmen", responses=responses()
-)
-def list_measures(session: SessionDep, user: CurrentUser) -> list[MeasurePublic]:
-    return queries.list_measures_public(session=session)
+# ``GET /measures`` (paged, with the list's filters) lives in app.pages.measure_list.api.
 
 
 @router.get(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func
@@ -17,7 +18,7 @@ from sqlmodel import Session, col, select
 from app.core.errors import NotFound
 from app.core.paging import page_in_range
 from app.core.rules import is_measure_code, shown
-from app.core.timeutil import as_aware, today
+from app.core.timeutil import BERLIN, as_aware, today
 from app.municipalities.models import Municipality
 from app.municipalities.queries import slugs_by_id
 from app.portfolio.models import (
@@ -40,6 +41,14 @@ from app.portfolio.schemas import (
 FINAL_STATUSES = ("abgeschlossen", "verworfen")
 # An active measure without a status report for this many days is flagged.
 REPORT_STALE_DAYS = 90
+
+
+def stale_cutoff(on: date) -> datetime:
+    """Reports from this moment on count as recent on day ``on``: the start (Europe/Berlin) of
+    the day REPORT_STALE_DAYS before it. Counted in whole days, so the figure changes at
+    midnight and not with every minute (the dashboard caches it for the day)."""
+    start = datetime.combine(on - timedelta(days=REPORT_STALE_DAYS), time(), tzinfo=BERLIN)
+    return start.astimezone(UTC)
 
 
 def current_strategy(session: Session) -> Strategy | None:
@@ -338,8 +347,9 @@ def _public(measures: Sequence[Measure], session: Session) -> list[MeasurePublic
     return result
 
 
-def list_measures_public(*, session: Session) -> list[MeasurePublic]:
-    return _public(measures(session), session)
+def measures_public(session: Session, found: Sequence[Measure]) -> list[MeasurePublic]:
+    """The API's view of the given measures (one page of them), in their order."""
+    return _public(found, session)
 
 
 def get_measure_public(*, session: Session, code: str) -> MeasureDetailPublic:

@@ -108,10 +108,13 @@ class LiveServer:
             )
         return result.stdout
 
-    def start(self) -> LiveServer:
+    def start(self, *, prepare: bool = True) -> LiveServer:
+        """Start serving; ``prepare``: migrate and seed the database first (not for a further
+        server on a database another one prepared)."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.run_cli("db", "upgrade")
-        self.run_cli("seed", "--demo-users")
+        if prepare:
+            self.run_cli("db", "upgrade")
+            self.run_cli("seed", "--demo-users")
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             _cli(

@@ -58,6 +58,28 @@ def start_live_server(**env: str) -> Iterator[LiveServer]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def start_server_pair() -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two application servers (one process each, caches of their own) on one database, as
+    behind a reverse proxy: the first prepares the database, the second joins it."""
+    first_workdir = Path(tempfile.mkdtemp(prefix="ikz-live-a-"))
+    second_workdir = Path(tempfile.mkdtemp(prefix="ikz-live-b-"))
+    from tests.conftest import TEST_DATABASE_URL
+
+    postgres = TEST_DATABASE_URL
+    database = _fresh_postgres_database(postgres) if postgres.startswith("postgresql") else ""
+    first = LiveServer(workdir=first_workdir, database=database, workers=1)
+    second = LiveServer(workdir=second_workdir, database=first.database_url, workers=1)
+    try:
+        first.start()
+        second.start(prepare=False)
+        yield first, second
+    finally:
+        second.stop()
+        first.stop()
+        shutil.rmtree(first_workdir, ignore_errors=True)
+        shutil.rmtree(second_workdir, ignore_errors=True)
+
+
 def signed_in_client(server: LiveServer, username: str) -> httpx.Client:
     """An HTTP client with a browser session of ``username`` (and its CSRF token as a header)."""
     import re

@@ -87,7 +87,7 @@ def test_bearer_token_works_on_the_api_and_a_revoked_one_does_not(
     headers = {"Authorization": f"Bearer {plain}"}
     measures = api.get("/api/v1/measures", headers=headers)
     assert measures.status_code == 200
-    assert isinstance(measures.json(), list)
+    assert isinstance(measures.json()["items"], list)
 
     # The token is listed on the profile page and can be revoked there.
     profile = client.get("/profil")

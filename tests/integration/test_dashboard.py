@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.core.timeutil import as_aware, today, utcnow
+from app.core.timeutil import as_aware, today
 from app.finance.models import BudgetLine, Drawdown, Grant
 from app.finance.queries.budget import default_year
 from app.municipalities.models import Municipality
@@ -22,6 +23,8 @@ from app.portfolio.models import (
     StatusReport,
 )
 from tests.integration.conftest import StatementCounter
+
+BERLIN_ZONE = ZoneInfo("Europe/Berlin")
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
 PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")
@@ -82,7 +85,8 @@ def _expected_counts(session: Session, slug: str | None) -> dict[str, int]:
         at = as_aware(report.reported_at)
         if report.measure_id not in last or at > last[report.measure_id]:
             last[report.measure_id] = at
-    cutoff = utcnow() - timedelta(days=90)
+    # whole days: a report from the start (in Germany) of the day 90 days ago on is recent
+    cutoff = datetime.combine(today() - timedelta(days=90), time(), tzinfo=BERLIN_ZONE)
     expected["stale-reports"] = sum(
         1
         for m in measures

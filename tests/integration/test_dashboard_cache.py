@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 import pytest
@@ -10,11 +15,11 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.core import generation
-from app.core.timeutil import utcnow
+from app.core.timeutil import BERLIN, today
 from app.finance.models import BudgetLine, BudgetShare
 from app.municipalities.models import Municipality
 from app.pages.dashboard.cache import PanelCache
-from app.portfolio.models import Measure
+from app.portfolio.models import Measure, StatusReport
 from tests.integration.test_dashboard import _cents, _figure, _int
 
 HTMX = {"HX-Request": "true"}
@@ -22,9 +27,9 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture(autouse=True)
 def _clock_stands_still(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Entries are keyed by the minute too; a test must not straddle a minute's end."""
-    moment = utcnow()
-    monkeypatch.setattr("app.pages.dashboard.routes.utcnow", lambda: moment)
+    """Entries are keyed by the day; a test must not straddle midnight."""
+    day = today()
+    monkeypatch.setattr("app.pages.dashboard.routes.today", lambda: day)
 
 
 def _cache(client: TestClient) -> PanelCache:
@@ -136,3 +141,81 @@ def test_the_cache_forgets_the_least_recently_used_entry() -> None:
     assert cache.get("b") is None
     assert (cache.get("a"), cache.get("c")) == ("A", "C")
     assert len(cache) == 2
+
+
+def test_one_thread_computes_a_missing_entry_while_the_others_wait() -> None:
+    cache = PanelCache()
+    calls: list[int] = []
+    started = threading.Event()
+
+    def make() -> Markup:
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)  # long enough for every other thread to ask meanwhile
+        return Markup(f"<p>{len(calls)}</p>")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        first = pool.submit(cache.compute, "k", make)
+        assert started.wait(5)
+        others = [pool.submit(cache.compute, "k", make) for _ in range(7)]
+        answers = [first.result(5), *(f.result(5) for f in others)]
+    assert calls == [1]
+    assert answers == [Markup("<p>1</p>")] * 8
+    assert cache.computed == 1
+
+
+def test_a_failed_computation_leaves_the_entry_to_the_next_request() -> None:
+    cache = PanelCache()
+
+    def fail() -> Markup:
+        raise RuntimeError("Datenbank weg")
+
+    with pytest.raises(RuntimeError):
+        cache.compute("k", fail)
+    assert cache.compute("k", lambda: Markup("da")) == "da"
+
+
+def test_later_the_same_day_the_panels_come_from_the_cache_and_the_next_day_afresh(
+    signed_in: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No spike once a minute: only the day is in the key."""
+    signed_in.get("/dashboard?kommune=alle")
+    hits, computed = _cache(signed_in).hits, _cache(signed_in).computed
+    signed_in.get("/dashboard?kommune=alle")
+    assert (_cache(signed_in).hits, _cache(signed_in).computed) == (hits + 6, computed)
+    tomorrow = today() + timedelta(days=1)
+    monkeypatch.setattr("app.pages.dashboard.routes.today", lambda: tomorrow)
+    signed_in.get("/dashboard?kommune=alle")
+    assert _cache(signed_in).computed == computed + 6
+
+
+def test_a_report_turns_stale_at_midnight_of_its_ninety_first_day(
+    signed_in: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figure "no report for 90 days" counts whole days, so a day's cache entry stays true
+    all day; it moves at midnight (Europe/Berlin)."""
+    measure = _erbach_measure(session)
+    for report in session.exec(
+        select(StatusReport).where(StatusReport.measure_id == measure.id)
+    ).all():
+        session.delete(report)
+    day = today()
+    # early on the day 90 days ago: recent today, stale from tomorrow on
+    early = datetime.combine(day - timedelta(days=90), dtime(0, 30), tzinfo=BERLIN)
+    session.add(
+        StatusReport(
+            measure_id=int(measure.id or 0),
+            reported_at=early.astimezone(UTC),
+            status=measure.status,
+            progress=measure.progress,
+            traffic_light=measure.traffic_light,
+            summary="Alter Bericht",
+            next_steps="",
+        )
+    )
+    session.commit()
+    url = "/dashboard?kommune=erbach&teil=kennzahlen"
+    today_count = _int(_figure(signed_in.get(url, headers=HTMX).text, "stale-reports"))
+    monkeypatch.setattr("app.pages.dashboard.routes.today", lambda: day + timedelta(days=1))
+    tomorrow_count = _int(_figure(signed_in.get(url, headers=HTMX).text, "stale-reports"))
+    assert tomorrow_count == today_count + 1

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from app.core.enums import DeliberationRole
 from app.councils.models import Deliberation, Proposal, ProposalMeasure
-from app.councils.queries.approvals import AGREED, DECIDING, steps_of
+from app.councils.queries.approvals import AGREED, DECIDING, beschliessend_steps
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Participation
 from app.portfolio.queries import FINAL_STATUSES
@@ -98,7 +98,7 @@ def approval_summaries(session: Session, measure_ids: Sequence[int]) -> dict[int
         .order_by(col(Municipality.name))
     ).all()
     by_pair: dict[tuple[int, int], list[Any]] = {}
-    for measure_id, municipality_id, step in steps_of(session, list(measure_ids)):
+    for measure_id, municipality_id, step in beschliessend_steps(session, list(measure_ids)):
         if step.result is not None:
             by_pair.setdefault((measure_id, municipality_id), []).append(step)
     result: dict[int, list[Decision]] = {}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.core.enums import DecisionResult, DeliberationRole, SessionStatus
+from app.core.rules import is_measure_code
 from app.councils.models import (
     CouncilBody,
     CouncilSession,
@@ -26,6 +27,8 @@ from app.councils.models import (
     Proposal,
     ProposalMeasure,
 )
+from app.finance.queries.haushalt_rows import CouncilDecision
+from app.portfolio.models import Measure
 
 AGREED = (DecisionResult.zugestimmt.value, DecisionResult.geaendert_zugestimmt.value)
 DECIDING = (*AGREED, DecisionResult.abgelehnt.value)
@@ -80,7 +83,12 @@ class ApprovalState:
         return STATE_LABELS[self.state]
 
 
-def steps_of(session: Session, measure_ids: Sequence[int]) -> list[tuple[int, int, StepRef]]:
+def beschliessend_steps(
+    session: Session, measure_ids: Sequence[int], municipality_id: int | None = None
+) -> list[tuple[int, int, StepRef]]:
+    """(measure id, municipality id, step) of every beschließend step about the measures (of
+    one municipality's Vorlagen when given), by session date and order of recording."""
+    only = [] if municipality_id is None else [col(Proposal.municipality_id) == municipality_id]
     rows = session.execute(
         select(
             col(ProposalMeasure.measure_id),
@@ -103,6 +111,7 @@ def steps_of(session: Session, measure_ids: Sequence[int]) -> list[tuple[int, in
         .where(
             col(ProposalMeasure.measure_id).in_(measure_ids),
             col(Deliberation.role) == DeliberationRole.beschliessend.value,
+            *only,
         )
         .order_by(col(CouncilSession.held_on), col(Deliberation.id))
     ).all()
@@ -113,15 +122,17 @@ def steps_of(session: Session, measure_ids: Sequence[int]) -> list[tuple[int, in
 
 
 def approval_states(
-    session: Session, measure_ids: Sequence[int]
+    session: Session, measure_ids: Sequence[int], municipality_id: int | None = None
 ) -> dict[tuple[int, int], ApprovalState]:
     """(measure id, municipality id) → its approval state, for every pair with a Vorlage; pairs
     without one are "offen" (see :func:`state_of`). One query."""
     if not measure_ids:
         return {}
     grouped: dict[tuple[int, int], list[StepRef]] = {}
-    for measure_id, municipality_id, step in steps_of(session, list(measure_ids)):
-        grouped.setdefault((measure_id, municipality_id), []).append(step)
+    for measure_id, town_id, step in beschliessend_steps(
+        session, list(measure_ids), municipality_id
+    ):
+        grouped.setdefault((measure_id, town_id), []).append(step)
     return {key: _decide(key, steps) for key, steps in grouped.items()}
 
 
@@ -249,3 +260,32 @@ def council_view(session: Session, detail: Any) -> CouncilView:
             ),
         ),
     )
+
+
+def decisions_by_code(
+    session: Session, codes: Sequence[str], municipality_id: int
+) -> dict[str, CouncilDecision]:
+    """The municipality's decision on each measure named (for the Haushalt's Stand/Freigabe
+    block, registered with finance by the application factory): two queries."""
+    wanted = sorted({code for code in codes if is_measure_code(code)})
+    if not wanted:
+        return {}
+    measures = session.execute(
+        select(col(Measure.id), col(Measure.code), col(Measure.title)).where(
+            col(Measure.code).in_(wanted)
+        )
+    ).all()
+    states = approval_states(session, [int(m[0]) for m in measures], municipality_id)
+    result = {}
+    for measure_id, code, title in measures:
+        state = state_of(states, int(measure_id), municipality_id)
+        step = state.decisive
+        result[code] = CouncilDecision(
+            measure_title=title,
+            body=step.body if step else "",
+            decided_on=step.held_on if step else None,
+            drucksache=step.drucksache if step else "",
+            result=(step.result or "") if step else "",
+            released=state.released,
+        )
+    return result

@@ -27,17 +27,21 @@ DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def new_workbook(buffer: io.BytesIO) -> Workbook:
+def new_workbook(target: io.BytesIO | str) -> Workbook:
+    """A workbook written into memory, or (given a file path) row by row into that file with
+    flat memory (``constant_memory``: every row is final once the next one is begun, which
+    :class:`Sheet`, writing top to bottom, keeps to)."""
     # Never turn a string into a formula, number or link on its own: text is text.
-    return Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    options: dict[str, object] = {
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    if isinstance(target, str):
+        options["constant_memory"] = True
+    else:
+        options["in_memory"] = True
+    return Workbook(target, options)
 
 
 @dataclass(frozen=True)
@@ -150,9 +154,10 @@ def local(moment: datetime) -> datetime:
     return as_aware(moment).astimezone(BERLIN).replace(tzinfo=None)
 
 
-def finish(workbook: Workbook, buffer: io.BytesIO) -> bytes:
+def finish(workbook: Workbook, target: io.BytesIO | str) -> bytes | None:
+    """Close the workbook; its bytes when it was written into memory."""
     workbook.close()
-    return buffer.getvalue()
+    return target.getvalue() if isinstance(target, io.BytesIO) else None
 
 
 def meta(sheet: Sheet, title: str, pairs: Sequence[tuple[str, Any]]) -> None:

@@ -132,10 +132,13 @@ def budget_xlsx(
     *,
     exported_on: date,
     data_state: datetime | None,
-) -> bytes:
-    """One municipality and year: its shares, and (with ``plan``) the Kämmerei's sheets."""
+    target: str | None = None,
+) -> bytes | None:
+    """One municipality and year: its shares, and (with ``plan``) the Kämmerei's sheets.
+
+    Written into the file ``target`` (flat memory), or without it returned as bytes."""
     assert report.municipality is not None
-    buffer = io.BytesIO()
+    buffer: io.BytesIO | str = target if target is not None else io.BytesIO()
     workbook = new_workbook(buffer)
     footer = Footer(
         municipality_name(report.municipality), str(report.year), state_text(data_state)
@@ -157,10 +160,15 @@ def _overview_rows(report: MultiYearReport) -> Iterator[Sequence[Cell]]:
 
 
 def multi_year_xlsx(
-    report: MultiYearReport, *, exported_on: date, data_state: datetime | None
-) -> bytes:
-    """Net shares of every plan year side by side, then one sheet per year."""
-    buffer = io.BytesIO()
+    report: MultiYearReport,
+    *,
+    exported_on: date,
+    data_state: datetime | None,
+    target: str | None = None,
+) -> bytes | None:
+    """Net shares of every plan year side by side, then one sheet per year (into the file
+    ``target``, or without it returned as bytes)."""
+    buffer: io.BytesIO | str = target if target is not None else io.BytesIO()
     workbook = new_workbook(buffer)
     span = f"{report.years[0]}–{report.years[-1]}" if report.years else "alle Jahre"
     footer = Footer(municipality_name(report.municipality), span, state_text(data_state))

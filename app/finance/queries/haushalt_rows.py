@@ -3,20 +3,19 @@ completeness flags and the approvals of the Stand/Freigabe block."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from app.core.enums import BudgetKind, label
-from app.core.errors import NotFound, ValidationFailed
+from app.core.errors import ValidationFailed
 from app.finance.allocation import key_weights, split_largest_remainder
 from app.finance.models import BudgetLine
 from app.finance.queries import lookups as queries
 from app.finance.queries.bookings import AFA, GRANT, RELEASE, Booking
 from app.finance.queries.budget import BudgetRow
-from app.portfolio.queries import measure_detail
 
 
 @dataclass(frozen=True)
@@ -181,30 +180,52 @@ def flags(
     return flags
 
 
+@dataclass(frozen=True)
+class CouncilDecision:
+    """What a municipality's council decided on one measure (its decisive beschließend step)."""
+
+    measure_title: str
+    body: str = ""
+    decided_on: date | None = None
+    drucksache: str = ""
+    result: str = ""
+    released: bool = False
+
+
+# measure codes and a municipality → the decision of its council per code (codes of measures
+# that exist). The council cycle sits a floor above finance; the application factory registers
+# its reader here (app.main), as it extends the measure detail.
+DecisionReader = Callable[[Session, Sequence[str], int], dict[str, CouncilDecision]]
+_decision_readers: list[DecisionReader] = []
+
+
+def read_decisions_with(reader: DecisionReader) -> None:
+    """Use ``reader`` for the Stand/Freigabe block (registered once by the application)."""
+    _decision_readers[:] = [reader]
+
+
 def approvals(session: Session, rows: list[BudgetRow], own_id: int) -> list[ApprovalState]:
-    """The decisive council step of the municipality on each measure of the year (read through
-    the measure detail, which the council cycle extends with the approvals)."""
+    """The decisive council step of the municipality on each measure of the year, in a fixed
+    number of queries however many measures."""
+    codes = sorted({r.measure_code for r in rows})
+    if not _decision_readers:
+        raise RuntimeError("No reader of council decisions registered (see app.main).")
+    found = _decision_readers[0](session, codes, own_id)
     result = []
-    for code in sorted({r.measure_code for r in rows}):
-        try:
-            detail = measure_detail(session=session, code=code)
-        except NotFound:  # a code from before the format rule: its decisions are not readable
+    for code in codes:
+        decision = found.get(code)
+        if decision is None:  # a code from before the format rule: its decisions are not readable
             result.append(ApprovalState(code, "", "", None, "", "", False))
             continue
-        # The council cycle extends the measure detail with each participant's approval state
-        # (``extra["council"]``, registered by the application factory).
-        council: Any = detail.extra.get("council")
-        state = council.approvals.get(own_id) if council is not None else None
-        step = state.decisive if state is not None else None
         result.append(
             ApprovalState(
                 measure_code=code,
-                measure_title=detail.measure.title,
-                body=step.body if step else "",
-                decided_on=step.held_on if step else None,
-                drucksache=step.drucksache if step else "",
-                result=(step.result or "") if step else "",
-                released=bool(state is not None and state.released),
+                measure_title=decision.measure_title,
+                body=decision.body,
+                decided_on=decision.decided_on,
+                drucksache=decision.drucksache,
+                result=decision.result,
+                released=decision.released,
             )
         )
     return result

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, can_edit_haushalt_mapping
 from app.core.deps import SessionDep
+from app.core.downloads import file_download
 from app.core.enums import Role
 from app.core.errors import ValidationFailed
 from app.core.rules import parse_int
@@ -146,11 +147,13 @@ def export_xlsx(
         year=report.year,
         data_state=state,
     )
-    content = exports.budget_xlsx(report, plan, exported_on=today(), data_state=state)
-    return _download(
-        content,
-        exports.XLSX_MEDIA_TYPE,
-        exports.file_name(report.municipality, report.year, "xlsx"),
+    return file_download(
+        request.app.state.export_slots,
+        lambda path: exports.budget_xlsx(
+            report, plan, exported_on=today(), data_state=state, target=path
+        ),
+        media_type=exports.XLSX_MEDIA_TYPE,
+        filename=exports.file_name(report.municipality, report.year, "xlsx"),
     )
 
 
@@ -195,9 +198,12 @@ def export_multi_year(
     except ValidationFailed as exc:
         return _export_error(request, session, exc)
     span = f"{multi.years[0]}-{multi.years[-1]}" if multi.years else "alle"
-    content = exports.multi_year_xlsx(
-        multi, exported_on=today(), data_state=queries.data_state(session)
-    )
-    return _download(
-        content, exports.XLSX_MEDIA_TYPE, exports.file_name(multi.municipality, span, "xlsx")
+    state = queries.data_state(session)
+    return file_download(
+        request.app.state.export_slots,
+        lambda path: exports.multi_year_xlsx(
+            multi, exported_on=today(), data_state=state, target=path
+        ),
+        media_type=exports.XLSX_MEDIA_TYPE,
+        filename=exports.file_name(multi.municipality, span, "xlsx"),
     )

@@ -182,11 +182,23 @@ def progress_by_field(session: Session, scope: Scope, strategy_id: int) -> list[
     return result
 
 
-def status_by_municipality(session: Session, scope: Scope) -> dict[int, dict[str, int]]:
-    """Measures per municipality (lead or participant) and status."""
+def counts_by_municipality(
+    session: Session, scope: Scope
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """Measures per municipality (lead or participant) and status, and per municipality the
+    active ones its council has not released (:mod:`app.councils.queries.approvals`): one pass
+    over the pairs of measure and municipality serves the status matrix and the open
+    decisions."""
     inv = _involvement()
+    released = agreed(inv.c.measure_id, inv.c.municipality_id)  # the council cycle's rule
+    open_decision = case((and_(col(Measure.status).not_in(INACTIVE), ~released), 1), else_=0)
     query = (
-        select(inv.c.municipality_id, col(Measure.status), func.count(col(Measure.id)))
+        select(
+            inv.c.municipality_id,
+            col(Measure.status),
+            func.count(col(Measure.id)),
+            func.coalesce(func.sum(open_decision), 0),
+        )
         .select_from(inv)
         .join(Measure, col(Measure.id) == inv.c.measure_id)
         .where(*_scope_conditions(scope, with_municipality=False))
@@ -194,30 +206,14 @@ def status_by_municipality(session: Session, scope: Scope) -> dict[int, dict[str
     )
     if scope.municipality_id is not None:
         query = query.where(inv.c.municipality_id == scope.municipality_id)
-    result: dict[int, dict[str, int]] = {}
-    for municipality_id, status, count in session.execute(query).all():
-        result.setdefault(int(municipality_id), {})[status] = int(count)
-    return result
-
-
-def pending_approvals(session: Session, scope: Scope) -> dict[int, int]:
-    """Active measures per municipality that its council has not released (see
-    :mod:`app.councils.queries.approvals`)."""
-    inv = _involvement()
-    query = (
-        select(inv.c.municipality_id, func.count())
-        .select_from(inv)
-        .join(Measure, col(Measure.id) == inv.c.measure_id)
-        .where(
-            *_scope_conditions(scope, with_municipality=False),
-            col(Measure.status).not_in(INACTIVE),
-            ~agreed(inv.c.measure_id, inv.c.municipality_id),
-        )
-        .group_by(inv.c.municipality_id)
-    )
-    if scope.municipality_id is not None:
-        query = query.where(inv.c.municipality_id == scope.municipality_id)
-    return {int(mid): int(n) for mid, n in session.execute(query).all()}
+    by_status: dict[int, dict[str, int]] = {}
+    pending: dict[int, int] = {}
+    for municipality_id, status, count, undecided in session.execute(query).all():
+        mid = int(municipality_id)
+        by_status.setdefault(mid, {})[status] = int(count)
+        if int(undecided):
+            pending[mid] = pending.get(mid, 0) + int(undecided)
+    return by_status, pending
 
 
 @dataclass(frozen=True)

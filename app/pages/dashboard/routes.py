@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,8 @@ from app.core.resources import STATIC_DIR
 from app.core.timeutil import today, utcnow
 from app.core.web import is_htmx_partial, render, static_url, templates
 from app.finance.queries import lookups as finance_queries
+from app.municipalities import queries as municipality_queries
+from app.municipalities.models import Municipality
 from app.pages.dashboard import charts, service
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.service import Filters
@@ -62,7 +65,6 @@ def _panel_context(
     actor: Principal,
     filters: Filters,
     on: date,
-    now: datetime,
     memo: dict[str, Any],
 ) -> dict[str, Any]:
     """What panel ``name`` needs; ``memo`` shares the finance figures between panels."""
@@ -81,10 +83,19 @@ def _panel_context(
         result: service.FundingPanel = memo["funding"]
         return result
 
+    def municipalities() -> Sequence[Municipality]:
+        return _municipalities(session, memo)
+
     scope_name = filters.municipality.name if filters.municipality else "die IKZ"
     if name == "kennzahlen":
         return {
-            "figures": service.key_figures(session=session, filters=filters, on=on, now=now),
+            "figures": service.key_figures(
+                session=session,
+                filters=filters,
+                on=on,
+                municipalities=municipalities(),
+                memo=memo,
+            ),
             "budget": budget_panel(),
             "funding": funding_panel(),
         }
@@ -92,7 +103,9 @@ def _panel_context(
         items = service.field_progress(session=session, filters=filters)
         return {"chart_fortschritt": charts.progress_chart(items, filters)}
     if name == "status":
-        matrix, hidden = service.status_matrix(session=session, filters=filters)
+        matrix, hidden = service.status_matrix(
+            session=session, filters=filters, municipalities=municipalities(), memo=memo
+        )
         return {"chart_status": charts.status_chart(matrix, filters, hidden=hidden)}
     if name == "budget":
         return {"chart_budget": charts.budget_chart(budget_panel(), scope_name)}
@@ -104,6 +117,14 @@ def _panel_context(
     raise KeyError(name)
 
 
+def _municipalities(session: Session, memo: dict[str, Any]) -> Sequence[Municipality]:
+    """Every municipality, read once per request (key figures, status matrix, filter form)."""
+    if "municipalities" not in memo:
+        memo["municipalities"] = municipality_queries.municipalities(session)
+    found: Sequence[Municipality] = memo["municipalities"]
+    return found
+
+
 def _panels(
     request: Request,
     names: tuple[str, ...],
@@ -112,30 +133,32 @@ def _panels(
     actor: Principal,
     filters: Filters,
     base: dict[str, Any],
+    memo: dict[str, Any],
 ) -> dict[str, Markup]:
     """The panels' HTML, from this process's cache when the data has not changed since.
 
-    The generation is read before any figure, so an entry is never older than its key.
+    The generation is read before any figure, so an entry is never older than its key. Entries
+    are keyed by the day (the only clock the figures depend on); of several requests missing
+    the same entry, one computes it and the others wait for it (:meth:`PanelCache.compute`).
     """
     cache: PanelCache = request.app.state.panel_cache
     data_generation = generation.current(session)
     on: date = base["today"]
-    now = utcnow().replace(second=0, microsecond=0)
-    memo: dict[str, Any] = {}
     result: dict[str, Markup] = {}
     for name in names:
-        key = (data_generation, on, now, name, filters.key, base["print_view"])
-        html = cache.get(key) if data_generation is not None else None
-        if html is None:
+
+        def render_panel(name: str = name) -> Markup:
             context = base | _panel_context(
-                name, session=session, actor=actor, filters=filters, on=on, now=now, memo=memo
+                name, session=session, actor=actor, filters=filters, on=on, memo=memo
             )
             # The template escaped every value; the result is HTML.
-            rendered = render_block(templates.env, TEMPLATE, f"panel_{name}", context)
-            html = Markup(rendered)  # noqa: S704
-            if data_generation is not None:
-                cache.put(key, html)
-        result[name] = html
+            return Markup(render_block(templates.env, TEMPLATE, f"panel_{name}", context))  # noqa: S704
+
+        if data_generation is None:
+            result[name] = render_panel()
+        else:
+            key = (data_generation, on, name, filters.key, base["print_view"])
+            result[name] = cache.compute(key, render_panel)
     return result
 
 
@@ -173,14 +196,17 @@ def dashboard(
     if is_htmx_partial(request):
         if teil in service.PANELS:
             panel = _panels(
-                request, (teil,), session=session, actor=user, filters=filters, base=base
+                request, (teil,), session=session, actor=user, filters=filters, base=base, memo={}
             )
             return HTMLResponse(panel[teil], headers={"Vary": "HX-Request"})
         context = base | {"data_state": finance_queries.data_state(session)}
         return render(request, TEMPLATE, context, block="heading")
     context = base | {"data_state": finance_queries.data_state(session)}
-    context |= service.filter_options(session=session)
+    memo: dict[str, Any] = {}
+    context |= service.filter_options(
+        session=session, municipalities=_municipalities(session, memo)
+    )
     context["panel_html"] = _panels(
-        request, service.PANELS, session=session, actor=user, filters=filters, base=base
+        request, service.PANELS, session=session, actor=user, filters=filters, base=base, memo=memo
     )
     return render(request, TEMPLATE, context, block=None)

@@ -8,9 +8,9 @@ figure here equals the same figure on the Haushalt page, the measure page and th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -21,7 +21,7 @@ from app.core.enums import BudgetKind, MeasureStatus
 from app.core.errors import ValidationFailed
 from app.core.formatting import german_sort_key
 from app.core.rules import parse_int, shown
-from app.core.timeutil import today, utcnow
+from app.core.timeutil import today
 from app.finance.queries import lookups as finance_queries
 from app.finance.queries import shares as ledger
 from app.finance.queries.budget import Totals, default_year, plan_years
@@ -30,7 +30,7 @@ from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 from app.pages.dashboard import queries
 from app.pages.dashboard.queries import FieldProgress, Scope, TimelineMeasure, TimelineMilestone
-from app.portfolio.queries import REPORT_STALE_DAYS, action_fields, current_strategy
+from app.portfolio.queries import action_fields, current_strategy, stale_cutoff
 
 T = TypeVar("T")
 
@@ -81,6 +81,12 @@ class Filters:
             field_code=self.field_code,
             year=self.year if self.year_given else None,
         )
+
+
+def _municipalities(
+    session: Session, known: Sequence[Municipality] | None
+) -> Sequence[Municipality]:
+    return known if known is not None else municipality_queries.municipalities(session)
 
 
 def default_scope(session: Session, actor: Principal, kommune: str | None) -> str:
@@ -156,19 +162,37 @@ class KeyFigures:
     total: int = 0
 
 
+def _by_municipality(
+    session: Session, filters: Filters, memo: dict[str, object] | None
+) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """The status matrix's counts and the open decisions, computed once per ``memo``."""
+    if memo is not None and "by_municipality" in memo:
+        found: tuple[dict[int, dict[str, int]], dict[int, int]] = memo["by_municipality"]  # type: ignore[assignment]
+        return found
+    result = queries.counts_by_municipality(session, filters.scope)
+    if memo is not None:
+        memo["by_municipality"] = result
+    return result
+
+
 def key_figures(
-    *, session: Session, filters: Filters, on: date | None = None, now: datetime | None = None
+    *,
+    session: Session,
+    filters: Filters,
+    on: date | None = None,
+    municipalities: Sequence[Municipality] | None = None,
+    memo: dict[str, object] | None = None,
 ) -> KeyFigures:
-    """``on`` is the day for deadlines, ``now`` the moment the 90 days are counted back from."""
+    """``on`` is the day the deadlines and the 90 days without a report are counted from;
+    ``municipalities`` all of them, when the caller has them already."""
     on = on or today()
     scope = filters.scope
     status_counts = queries.counts_by_status(session, scope)
     light_counts = queries.counts_by_light(session, scope)
     overdue, overdue_measures = queries.overdue_milestones(session, scope, on)
-    cutoff: datetime = (now or utcnow()) - timedelta(days=REPORT_STALE_DAYS)
-    stale = queries.stale_report_count(session, scope, cutoff)
-    pending_by_id = queries.pending_approvals(session, scope)
-    munis = municipality_queries.municipalities(session)
+    stale = queries.stale_report_count(session, scope, stale_cutoff(on))
+    _, pending_by_id = _by_municipality(session, filters, memo)
+    munis = _municipalities(session, municipalities)
     shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
     return KeyFigures(
         status_counts={s.value: status_counts.get(s.value, 0) for s in MeasureStatus},
@@ -298,11 +322,15 @@ def field_progress(*, session: Session, filters: Filters) -> list[FieldProgress]
 
 
 def status_matrix(
-    *, session: Session, filters: Filters
+    *,
+    session: Session,
+    filters: Filters,
+    municipalities: Sequence[Municipality] | None = None,
+    memo: dict[str, object] | None = None,
 ) -> tuple[list[tuple[Municipality, dict[str, int]]], int]:
     """Measures per municipality and status, and how many municipalities were left out."""
-    counts = queries.status_by_municipality(session, filters.scope)
-    munis = municipality_queries.municipalities(session)
+    counts, _ = _by_municipality(session, filters, memo)
+    munis = _municipalities(session, municipalities)
     shown = [m for m in munis if filters.municipality is None or m.id == filters.municipality.id]
     matrix = [
         (m, {s.value: counts.get(int(m.id or 0), {}).get(s.value, 0) for s in MeasureStatus})
@@ -325,10 +353,12 @@ def _busiest(
     return [item for item in items if id(item) in keep]
 
 
-def filter_options(*, session: Session) -> dict[str, object]:
+def filter_options(
+    *, session: Session, municipalities: Sequence[Municipality] | None = None
+) -> dict[str, object]:
     strategy = current_strategy(session)
     return {
-        "municipalities": municipality_queries.municipalities(session),
+        "municipalities": _municipalities(session, municipalities),
         "fields": action_fields(session, strategy.id) if strategy and strategy.id else [],
         "years": plan_years(session=session),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.core.paging import page_in_range
-from app.core.timeutil import as_aware, today, utcnow
+from app.core.timeutil import as_aware, today
 from app.councils.queries.approval_summary import (
     ApprovalSummary,
     approval_summaries,
@@ -38,7 +38,7 @@ from app.portfolio.models import (
     ProjectPlan,
     StatusReport,
 )
-from app.portfolio.queries import FINAL_STATUSES, REPORT_STALE_DAYS
+from app.portfolio.queries import FINAL_STATUSES, stale_cutoff
 
 _LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap
 
@@ -57,12 +57,12 @@ class MeasureRow:
 
     @property
     def report_missing(self) -> bool:
-        """An active measure without a status report within the last 90 days."""
+        """An active measure without a status report within the last 90 days (whole days)."""
         if self.measure.status in FINAL_STATUSES:
             return False
         if self.last_report_at is None:
             return True
-        return as_aware(self.last_report_at) < utcnow() - timedelta(days=REPORT_STALE_DAYS)
+        return as_aware(self.last_report_at) < stale_cutoff(today())
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def _apply_filters(query: Select[Any], flt: MeasureFilter, ids: _Ids) -> Select[
     if flt.ohne_bericht:
         recent = exists().where(
             col(StatusReport.measure_id) == col(Measure.id),
-            col(StatusReport.reported_at) >= utcnow() - timedelta(days=REPORT_STALE_DAYS),
+            col(StatusReport.reported_at) >= stale_cutoff(today()),
         )
         query = query.where(col(Measure.status).not_in(FINAL_STATUSES), ~recent)
     if flt.q:
@@ -212,13 +212,31 @@ def _order(flt: MeasureFilter) -> list[Any]:
     return [ordered, col(Measure.code).asc()]
 
 
-def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
-    """One page of the list: one COUNT query and one SELECT, whatever the page size."""
+def _filtered_ids(session: Session, flt: MeasureFilter) -> tuple[Select[Any], _Ids]:
     ids = _Ids(_slug_id(session, flt.municipality_slug), _slug_id(session, flt.federfuehrung))
     base: Select[Any] = select(col(Measure.id))
     if flt.feld:
         base = base.join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
-    base = _apply_filters(base, flt, ids)
+    return _apply_filters(base, flt, ids), ids
+
+
+def measure_slice(
+    session: Session, flt: MeasureFilter, *, offset: int, limit: int
+) -> tuple[int, list[Measure]]:
+    """The number of measures the filter finds and ``limit`` of them from ``offset`` on, in the
+    list's order (the API's pages): one COUNT and one SELECT."""
+    base, ids = _filtered_ids(session, flt)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    query: Select[Any] = select(Measure)
+    if flt.feld:
+        query = query.join(ActionField, col(ActionField.id) == col(Measure.action_field_id))
+    query = _apply_filters(query, flt, ids).order_by(*_order(flt)).offset(offset).limit(limit)
+    return int(total), list(session.execute(query).scalars())
+
+
+def measure_page(session: Session, flt: MeasureFilter) -> MeasurePage:
+    """One page of the list: one COUNT query and one SELECT, whatever the page size."""
+    base, ids = _filtered_ids(session, flt)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     page, pages = page_in_range(flt.seite, int(total), PAGE_SIZE)
     overdue = _overdue_subquery(today()).label("overdue")

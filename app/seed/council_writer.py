@@ -117,7 +117,7 @@ class CouncilWriter:
         if example is not None:
             values["example"] = example
         values["status"] = status or (
-            SessionStatus.durchgefuehrt.value if held_on <= today() else SessionStatus.geplant.value
+            SessionStatus.durchgefuehrt.value if held_on < today() else SessionStatus.geplant.value
         )
         row = self.writer.upsert(
             CouncilSession,

@@ -117,6 +117,12 @@ class HaushaltPurpose(StrEnum):
     weiterleitung = "weiterleitung"
 
 
+class RiskStatus(StrEnum):
+    offen = "offen"
+    in_bearbeitung = "in_bearbeitung"
+    geschlossen = "geschlossen"
+
+
 class Role(StrEnum):
     admin = "admin"
     digital = "digital"
@@ -201,6 +207,10 @@ LABELS: dict[str, str] = {
     "aufloesung": "Auflösung des Sonderpostens (Ertrag)",
     "abschreibung": "Abschreibung (AfA)",
     "weiterleitung": "Weiterleitung der Zuwendung an Partnerkommunen",
+    # risk status
+    "offen": "offen",
+    "in_bearbeitung": "in Bearbeitung",
+    "geschlossen": "geschlossen",
     # roles
     "admin": "IKZ-Koordination",
     "digital": "Digitalisierungsbeauftragte",

@@ -270,3 +270,9 @@ def measure_section(session: Session, detail: MeasureDetail) -> RiskSection:
     """The extension of a measure's detail (registered by the application factory)."""
     assert detail.measure.id is not None
     return RiskSection(risks=risks_of_measure(session, detail.measure.id))
+
+
+def filtered_matrix(session: Session, flt: RiskFilter, on: date | None = None) -> Matrix:
+    """The matrix of the risk list's measures (its municipality, field and measure filters)."""
+    measures = select(col(Measure.id)).where(*_measure_conditions(flt))
+    return matrix(session, measures, on)

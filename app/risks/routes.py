@@ -3,7 +3,9 @@ the portfolio that the dashboard's matrix links to."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -158,7 +160,19 @@ def risk_list(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
         if flt.municipality_id is not None
         else None
     )
+    matrix_filter = replace(flt, probability=None, impact=None, high=False, overdue=False)
+    base = {
+        k: v
+        for k, v in request.query_params.items()
+        if k not in ("wahrscheinlichkeit", "auswirkung")
+    }
+
+    def cell_url(p: int, i: int) -> str:
+        return "/risiken?" + urlencode(base | {"wahrscheinlichkeit": str(p), "auswirkung": str(i)})
+
     context = scale_context() | {
+        "matrix": queries.filtered_matrix(session, matrix_filter),
+        "cell_url": cell_url,
         "page": page,
         "flt": flt,
         "params": params,

@@ -224,3 +224,70 @@ def test_changes_to_a_risk_are_in_the_measure_history(
     assert "Risiko" in history
     assert "Wahrscheinlichkeit nach Maßnahmen (1–5)" in history
     assert "Zweiten Anbieter qualifizieren" in history
+
+
+def matrix_cells(html: str) -> dict[str, tuple[int, str]]:
+    """The dashboard's risk matrix: cell "p-i" → (count, the list it links to)."""
+    panel = html[html.index('id="h-risiken"') :]
+    found = re.findall(
+        r'data-cell="(\d-\d)" data-count="(\d+)"><a href="([^"]+)"',
+        panel[: panel.index("</table>")],
+    )
+    return {cell: (int(count), href.replace("&amp;", "&")) for cell, count, href in found}
+
+
+def test_a_risk_sits_in_the_cell_of_its_score_and_moves_when_mitigated(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    login(client, "digital.erbach")
+    measure = measure_of(session, "erbach")
+    before = matrix_cells(client.get("/dashboard?kommune=erbach").text)
+    assert len(before) == 25
+    add_risk(client, measure, probability="4", impact="5", title="Rechenzentrum fällt aus")
+    risk = risk_named(session, "Rechenzentrum fällt aus")
+    after = matrix_cells(client.get("/dashboard?kommune=erbach").text)
+    assert after["4-5"][0] == before["4-5"][0] + 1
+    listed = client.get(after["4-5"][1])
+    assert "Rechenzentrum fällt aus" in listed.text
+    assert "kommune=erbach" in after["4-5"][1]
+    # Mitigated: it counts at its residual rating, in another cell.
+    client.post(
+        f"/massnahmen/{measure.code}/risiken/{risk.id}",
+        data=risk_form(
+            csrf_token=csrf_token(client),
+            title="Rechenzentrum fällt aus",
+            expected_version=str(risk.version),
+            residual_probability="2",
+            residual_impact="3",
+            mitigation="Georedundanter Betrieb",
+        ),
+        follow_redirects=False,
+    )
+    mitigated = matrix_cells(client.get("/dashboard?kommune=erbach").text)
+    assert mitigated["4-5"][0] == before["4-5"][0]
+    assert mitigated["2-3"][0] == before["2-3"][0] + 1
+    assert "Rechenzentrum fällt aus" in client.get(mitigated["2-3"][1]).text
+    assert "Rechenzentrum fällt aus" not in client.get(mitigated["4-5"][1]).text
+    # Closed: it counts nowhere.
+    session.expire_all()
+    client.post(
+        f"/massnahmen/{measure.code}/risiken/{risk.id}/schliessen",
+        data={
+            "csrf_token": csrf_token(client),
+            "expected_version": str(risk_named(session, risk.title).version),
+        },
+        follow_redirects=False,
+    )
+    assert matrix_cells(client.get("/dashboard?kommune=erbach").text) == before
+
+
+def test_the_matrix_follows_the_dashboards_municipality(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    login(client, "admin")
+    other = measure_of(session, "erbach", involved=False)
+    before = matrix_cells(client.get("/dashboard?kommune=erbach").text)
+    add_risk(client, other, probability="5", impact="5", title="Nicht in Erbach")
+    assert matrix_cells(client.get("/dashboard?kommune=erbach").text) == before
+    everywhere = matrix_cells(client.get("/dashboard?kommune=alle").text)
+    assert "Nicht in Erbach" in client.get(everywhere["5-5"][1]).text

@@ -291,3 +291,27 @@ def test_the_matrix_follows_the_dashboards_municipality(
     assert matrix_cells(client.get("/dashboard?kommune=erbach").text) == before
     everywhere = matrix_cells(client.get("/dashboard?kommune=alle").text)
     assert "Nicht in Erbach" in client.get(everywhere["5-5"][1]).text
+
+
+def _listed_codes(html: str) -> set[str]:
+    return set(re.findall(r'href="/massnahmen/(HF\d+-M\d+)"', html))
+
+
+def test_the_measures_list_filters_measures_with_high_risks(
+    client: TestClient, session: Session, login: Any, api_token: Any
+) -> None:
+    login(client, "digital.erbach")
+    measure = measure_of(session, "erbach")
+    url = "/massnahmen?kommune=alle&risiko=hoch"
+    assert measure.code not in _listed_codes(client.get(url).text)
+    add_risk(client, measure, probability="3", impact="4", title="Mittleres Risiko")  # 12
+    assert measure.code not in _listed_codes(client.get(url).text)
+    add_risk(client, measure, probability="3", impact="5", title="Hohes Risiko")  # 15: hoch
+    page = client.get(url).text
+    assert measure.code in _listed_codes(page)
+    assert 'id="f-risiko" name="risiko" value="hoch" checked' in page
+    headers = {"Authorization": f"Bearer {api_token('admin')}"}
+    found = client.get("/api/v1/measures?risiko=hoch&limit=100", headers=headers).json()
+    assert measure.code in {m["code"] for m in found["items"]}
+    everything = client.get("/api/v1/measures?limit=100", headers=headers).json()
+    assert found["total"] < everything["total"]

@@ -118,6 +118,8 @@ class HaushaltPurpose(StrEnum):
 
 
 class RiskStatus(StrEnum):
+    """Stand eines Risikos: offen, in Bearbeitung (Gegenmaßnahmen laufen) oder geschlossen."""
+
     offen = "offen"
     in_bearbeitung = "in_bearbeitung"
     geschlossen = "geschlossen"

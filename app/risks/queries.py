@@ -6,7 +6,7 @@ else the gross one; closed risks count in neither the matrix nor "hohe Risiken".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -276,3 +276,13 @@ def filtered_matrix(session: Session, flt: RiskFilter, on: date | None = None) -
     """The matrix of the risk list's measures (its municipality, field and measure filters)."""
     measures = select(col(Measure.id)).where(*_measure_conditions(flt))
     return matrix(session, measures, on)
+
+
+def all_risks(session: Session, flt: RiskFilter, on: date | None = None) -> Iterator[RiskView]:
+    """Every risk of the filter, highest current score first, read in batches (exports)."""
+    on = on or today()
+    query = _filtered(_base(), flt, on).order_by(
+        (current_probability() * current_impact()).desc(), col(Measure.code), col(Risk.id)
+    )
+    for risk, code, title, slug, name in session.execute(query.execution_options(yield_per=500)):
+        yield RiskView(risk, code, title, slug, name, on)

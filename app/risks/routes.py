@@ -14,12 +14,16 @@ from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal
 from app.core.api import RecordId
 from app.core.deps import SessionDep
+from app.core.downloads import file_download
 from app.core.forms import FormDep, accepts, submit
 from app.core.inputs import VersionOnly
+from app.core.timeutil import today
 from app.core.web import redirect_with_notice, render
+from app.finance.exports.sheet import XLSX_MEDIA_TYPE
 from app.municipalities import queries as municipality_queries
 from app.portfolio.queries import measure_or_404
 from app.risks import queries, service
+from app.risks.exports import risks_xlsx
 from app.risks.filters import LABELS as FILTER_LABELS
 from app.risks.filters import RiskQuery, read
 from app.risks.scale import template_context as scale_context
@@ -178,6 +182,29 @@ def risk_list(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
         "params": params,
         "municipality": municipality,
         "ignored": [FILTER_LABELS.get(name, name) for name in errors],
+        "export_url": "/risiken/export.xlsx?" + urlencode(dict(request.query_params)),
         "municipalities": municipality_queries.municipalities(session),
     }
     return render(request, "risks/list.html", context)
+
+
+@router.get("/risiken/export.xlsx", response_model=None)
+def export_xlsx(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The risk list's rows (same filters) as a workbook with a sheet "Risiken"."""
+    params = RiskQuery.from_params(request.query_params)
+    flt, _errors = read(session, params)
+    municipality = (
+        municipality_queries.municipality_by_slug(session, params.kommune)
+        if flt.municipality_id is not None
+        else None
+    )
+    scope = municipality.name if municipality else "alle Kommunen"
+    on = today()
+    return file_download(
+        request.app.state.export_slots,
+        lambda path: risks_xlsx(
+            queries.all_risks(session, flt, on), scope=scope, exported_on=on, target=path
+        ),
+        media_type=XLSX_MEDIA_TYPE,
+        filename=f"risiken-{municipality.slug if municipality else 'alle'}-{on.isoformat()}.xlsx",
+    )

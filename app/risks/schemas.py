@@ -13,6 +13,9 @@ from app.core.inputs import Input, Replacement
 from app.core.rules import Day, OneOf, Slug, Text, Version, Whole
 
 LONG_TEXT_MAX = 4000
+CAUSE = "Ursache: wodurch das Risiko eintreten kann"
+EFFECT = "Auswirkung: was geschähe, wenn es eintritt"
+MITIGATION = "Gegenmaßnahmen"
 PROBABILITY_MESSAGE = "Bitte die Eintrittswahrscheinlichkeit von 1 bis 5 wählen."
 IMPACT_MESSAGE = "Bitte das Schadensausmaß von 1 bis 5 wählen."
 RESIDUAL_MESSAGE = (
@@ -34,8 +37,12 @@ class RiskFields(Input):
     """What a risk's editors enter; the residual rating after mitigation is optional, but whole."""
 
     title: Annotated[str, Text(200, required=True, message="Bitte einen Titel angeben.")]
-    cause: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = ""
-    effect: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = ""
+    cause: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = Field(
+        default="", description=CAUSE
+    )
+    effect: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = Field(
+        default="", description=EFFECT
+    )
     probability: Annotated[int, Whole(1, 5, message=PROBABILITY_MESSAGE)] = Field(
         description="Eintrittswahrscheinlichkeit: 1 sehr unwahrscheinlich … 5 sehr wahrscheinlich"
     )
@@ -55,7 +62,9 @@ class RiskFields(Input):
         default="",
         description="Slug der zuständigen Kommune (ohne Angabe: die federführende)",
     )
-    mitigation: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = ""
+    mitigation: Annotated[str, Text(LONG_TEXT_MAX, multiline=True)] = Field(
+        default="", description=MITIGATION
+    )
     status: Annotated[
         str,
         OneOf.of(
@@ -68,34 +77,42 @@ class RiskFields(Input):
 
 
 class RiskCreate(RiskFields):
-    pass
+    """Ein neues Risiko einer Maßnahme."""
 
 
 class RiskUpdate(RiskFields, Replacement):
+    """Ein Risiko mit allen Angaben (auch der Bewertung nach den Gegenmaßnahmen)."""
+
     expected_version: Annotated[int, Version()]
 
 
 class RiskPublic(BaseModel):
+    """Ein Risiko mit Brutto-, Netto- und geltender Bewertung."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     measure_code: str
     title: str
-    cause: str
-    effect: str
-    probability: int = Field(ge=1, le=5)
-    impact: int = Field(ge=1, le=5)
+    cause: str = Field(description=CAUSE)
+    effect: str = Field(description=EFFECT)
+    probability: int = Field(ge=1, le=5, description="Eintrittswahrscheinlichkeit (1–5)")
+    impact: int = Field(ge=1, le=5, description="Schadensausmaß (1–5)")
     score: int = Field(description="Wahrscheinlichkeit × Ausmaß (brutto)")
-    residual_probability: int | None
-    residual_impact: int | None
+    residual_probability: int | None = Field(
+        description="Wahrscheinlichkeit nach den Gegenmaßnahmen (fehlt: noch nicht bewertet)"
+    )
+    residual_impact: int | None = Field(
+        description="Schadensausmaß nach den Gegenmaßnahmen (fehlt: noch nicht bewertet)"
+    )
     residual_score: int | None = Field(description="Bewertung nach den Gegenmaßnahmen")
     current_score: int = Field(description="Die geltende Bewertung: netto, sobald erfasst")
     severity: str = Field(description="hoch, mittel oder niedrig (nach der geltenden Bewertung)")
     owner: str
     municipality: str = Field(description="Slug der zuständigen Kommune")
-    mitigation: str
+    mitigation: str = Field(description=MITIGATION)
     status: RiskStatus
-    review_on: date | None
-    review_overdue: bool
+    review_on: date | None = Field(description="Nächste Überprüfung (JJJJ-MM-TT)")
+    review_overdue: bool = Field(description="Überprüfung verpasst (offenes Risiko)")
     example: bool
     version: int

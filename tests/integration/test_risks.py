@@ -315,3 +315,29 @@ def test_the_measures_list_filters_measures_with_high_risks(
     assert measure.code in {m["code"] for m in found["items"]}
     everything = client.get("/api/v1/measures?limit=100", headers=headers).json()
     assert found["total"] < everything["total"]
+
+
+def test_the_risk_list_downloads_as_xlsx_with_numbers_and_safe_text(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "digital.erbach")
+    measure = measure_of(session, "erbach")
+    add_risk(client, measure, title="=HYPERLINK(1)", probability="5", impact="4")
+    page = client.get("/risiken?kommune=erbach")
+    link = re.search(r'href="(/risiken/export\.xlsx[^"]*)"', page.text)
+    assert link is not None
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Risiken"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "Maßnahme")
+    found = [row for row in rows[header + 1 :] if row[1] == "=HYPERLINK(1)"]
+    assert len(found) == 1, "the title is text, not a formula"
+    assert found[0][0] == measure.code
+    assert (found[0][4], found[0][5], found[0][6]) == (5, 4, 20)
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)")
+    assert cell.data_type == "s"

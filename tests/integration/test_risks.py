@@ -341,3 +341,50 @@ def test_the_risk_list_downloads_as_xlsx_with_numbers_and_safe_text(
     assert (found[0][4], found[0][5], found[0][6]) == (5, 4, 20)
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)")
     assert cell.data_type == "s"
+
+
+def test_an_overdue_review_is_flagged_and_its_calendar_entry_moves_with_its_date(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    from datetime import timedelta
+
+    from app.core.agenda import EventQuery
+    from app.core.timeutil import today
+    from app.risks.agenda import review_events
+
+    login(client, "digital.erbach")
+    measure = measure_of(session, "erbach")
+    past = today() - timedelta(days=3)
+    add_risk(
+        client,
+        measure,
+        title="Überprüfung verpasst",
+        review_on=past.isoformat(),
+        municipality="erbach",
+    )
+    risk = risk_named(session, "Überprüfung verpasst")
+    row = client.get("/risiken?kommune=erbach&ueberfaellig=1").text
+    assert "Überprüfung verpasst" in row and "Überprüfung überfällig" in row
+    home = client.get("/").text  # Erbach's officer: the risk is Erbach's to review
+    section = home[home.index('id="aufgaben-risikopruefung"') :]
+    assert "Überprüfung verpasst" in section.split("</section>")[0]
+    window = EventQuery(
+        None, measure.id, today() - timedelta(days=30), today() + timedelta(days=90)
+    )
+    before = {e.uid: e.day for e in review_events(session, window)}
+    assert before[f"risikopruefung-{risk.id}"] == past
+    later = today() + timedelta(days=20)
+    client.post(
+        f"/massnahmen/{measure.code}/risiken/{risk.id}",
+        data=risk_form(
+            csrf_token=csrf_token(client),
+            title="Überprüfung verpasst",
+            expected_version=str(risk.version),
+            review_on=later.isoformat(),
+            municipality="erbach",
+        ),
+        follow_redirects=False,
+    )
+    after = {e.uid: e.day for e in review_events(session, window)}
+    assert after[f"risikopruefung-{risk.id}"] == later
+    assert "Überprüfung verpasst" not in client.get("/risiken?kommune=erbach&ueberfaellig=1").text

@@ -59,25 +59,22 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
     budget = measure_budget_summary(session=session, measure=measure, actor=user)
     history = measure_history(session, measure.id, limit=HISTORY_SHOWN + 1)
     council = detail.extra.get("council")
-    return (
-        _status_context(detail, user)
-        | {
-            "budget": budget,
-            "budget_template": "finance/_measure_budget.html",
-            "shares": budget.key_shares_bp,
-            "history": present(session, history[:HISTORY_SHOWN]),
-            "more_history": len(history) > HISTORY_SHOWN,
-            "can_manage_participants": can_manage_strategy(user),
-            "approval_municipalities": {
-                p.municipality.id
-                for p in detail.participants
-                if can_record_approval(user, int(p.municipality.id or 0))
-            },
-            "approvals": council.approvals if isinstance(council, CouncilView) else {},
-            "reservation": council.reservation if isinstance(council, CouncilView) else None,
-        }
-        | _risk_context(detail, user)
-    )
+    context = _status_context(detail, user) | {
+        "budget": budget,
+        "budget_template": "finance/_measure_budget.html",
+        "shares": budget.key_shares_bp,
+        "history": present(session, history[:HISTORY_SHOWN]),
+        "more_history": len(history) > HISTORY_SHOWN,
+        "can_manage_participants": can_manage_strategy(user),
+        "approval_municipalities": {
+            p.municipality.id
+            for p in detail.participants
+            if can_record_approval(user, int(p.municipality.id or 0))
+        },
+        "approvals": council.approvals if isinstance(council, CouncilView) else {},
+        "reservation": council.reservation if isinstance(council, CouncilView) else None,
+    }
+    return context | _risk_context(detail, user)
 
 
 def _risk_context(detail: MeasureDetail, user: Principal) -> dict[str, Any]:

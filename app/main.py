@@ -47,6 +47,9 @@ from app.pages.start import router as start_routes
 from app.portfolio.api import router as portfolio_api
 from app.portfolio.queries import extend_measure_detail
 from app.portfolio.routes import router as portfolio_edit_routes
+from app.risks.api import router as risks_api
+from app.risks.queries import measure_section as risk_section
+from app.risks.routes import router as risk_routes
 
 
 def create_app() -> FastAPI:
@@ -56,6 +59,7 @@ def create_app() -> FastAPI:
     # The measure and plan pages show the council's approvals (a domain above the portfolio).
     extend_measure_detail("council", council_view)
     read_decisions_with(decisions_by_code)
+    extend_measure_detail("risks", risk_section)  # the measure page's "Risiken" section
     app = FastAPI(
         title="IKZ-Portfolio API",
         version=__version__,
@@ -107,4 +111,6 @@ def create_app() -> FastAPI:
     app.include_router(report_routes)
     app.include_router(councils_api.router)
     app.include_router(councils_baselines_api.router)
+    app.include_router(risk_routes)
+    app.include_router(risks_api)
     return app

@@ -48,6 +48,7 @@ from app.portfolio.models import (
     StatusReport,
     Strategy,
 )
+from app.risks.models import Risk
 
 __all__ = [
     "ActionField",
@@ -84,6 +85,7 @@ __all__ = [
     "ProofOfUse",
     "Proposal",
     "ProposalMeasure",
+    "Risk",
     "RoleAssignment",
     "SentNotification",
     "StatusReport",

@@ -48,6 +48,18 @@ def scenarios(dataset: Dataset, seed: int, max_clients: int) -> list[dict[str, A
         },
         {"name": "home_tasks", "kind": "get", "paths": ["/"]},
         {
+            "name": "risk_list",
+            "kind": "get",
+            "paths": [
+                *(f"/risiken?kommune={s}" for s in slugs),
+                *(
+                    f"/risiken?kommune=alle&wahrscheinlichkeit={p}&auswirkung={p}"
+                    for p in (1, 3, 5)
+                ),
+                "/risiken?kommune=alle&hoch=1",
+            ],
+        },
+        {
             "name": "measures_list",
             "kind": "get",
             "paths": [

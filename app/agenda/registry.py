@@ -4,8 +4,8 @@ A domain offers its sources in ``app/<domain>/agenda.py`` (types in :mod:`app.co
 is listed here; the home page (``/``), the e-mail reminders and digests (``ikz notify send``) and
 the calendar feeds (``/kalender/{token}.ics``) then include it with no further change.
 
-Sources still to come: risk reviews (``app.risks``), a ``TaskSource`` "Risiken zur
-Überprüfung" and an ``EventSource`` of review dates (UID ``risikopruefung-<id>``).
+The risk register (``app.risks``) offers "Risiken zur Überprüfung" (open risks whose review date
+has passed or is near) and the review dates as calendar entries (UID ``risikopruefung-<id>``).
 
 The agenda floor sits above every domain it lists (``[tool.importlinter]`` in pyproject.toml).
 """
@@ -16,12 +16,14 @@ from app.core.agenda import EventSource, TaskSource
 from app.councils import agenda as councils
 from app.finance import agenda as finance
 from app.portfolio import agenda as portfolio
+from app.risks import agenda as risks
 
 TASK_SOURCES: tuple[TaskSource, ...] = (
     # Digitalisierungsbeauftragte
     portfolio.REPORTS_DUE,
     portfolio.MILESTONES_OVERDUE,
     portfolio.MILESTONES_NEXT,
+    risks.REVIEWS_DUE,  # also the Hauptamtsleitung
     # Hauptamtsleitung
     councils.DECISIONS_OPEN,
     portfolio.MEASURES_AT_RISK,
@@ -38,4 +40,5 @@ EVENT_SOURCES: tuple[EventSource, ...] = (
     portfolio.REPORT_EVENTS,
     finance.GRANT_EVENTS,
     councils.SESSION_EVENTS,
+    risks.REVIEW_EVENTS,
 )

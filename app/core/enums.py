@@ -117,6 +117,14 @@ class HaushaltPurpose(StrEnum):
     weiterleitung = "weiterleitung"
 
 
+class RiskStatus(StrEnum):
+    """Stand eines Risikos: offen, in Bearbeitung (Gegenmaßnahmen laufen) oder geschlossen."""
+
+    offen = "offen"
+    in_bearbeitung = "in_bearbeitung"
+    geschlossen = "geschlossen"
+
+
 class Role(StrEnum):
     admin = "admin"
     digital = "digital"
@@ -201,6 +209,10 @@ LABELS: dict[str, str] = {
     "aufloesung": "Auflösung des Sonderpostens (Ertrag)",
     "abschreibung": "Abschreibung (AfA)",
     "weiterleitung": "Weiterleitung der Zuwendung an Partnerkommunen",
+    # risk status
+    "offen": "offen",
+    "in_bearbeitung": "in Bearbeitung",
+    "geschlossen": "geschlossen",
     # roles
     "admin": "IKZ-Koordination",
     "digital": "Digitalisierungsbeauftragte",

@@ -21,6 +21,7 @@ from app.seed.checks import check
 from app.seed.council_writer import CouncilWriter
 from app.seed.errors import SeedError
 from app.seed.reader import SeedFiles, read_directory
+from app.seed.risk_writer import write_risks
 from app.seed.writer import SeedReport, SeedWriter
 
 __all__ = ["SeedError", "SeedReport", "read_seed", "run_seed"]
@@ -66,9 +67,9 @@ def run_seed(
             writer.measures(files, strategies)
             writer.funding(files)
             writer.haushalt(files)
-            CouncilWriter(writer).write(
-                files, [m for _file, content in files.measures for m in content.measures]
-            )
+            measures = [m for _file, content in files.measures for m in content.measures]
+            CouncilWriter(writer).write(files, measures)
+            write_risks(writer, files, {m.code: m.lead for m in measures})
             if demo_users:
                 if progress is not None:
                     progress("Demo-Benutzer")

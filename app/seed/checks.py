@@ -262,3 +262,31 @@ def check(files: SeedFiles) -> None:
                     )
 
     check_councils(files, known=set(municipalities), strategies=set(fields_by_strategy))
+    check_risks(files)
+
+
+def check_risks(files: SeedFiles) -> None:
+    """Risks name a known measure, one of its municipalities, a whole residual rating; every
+    risk of a measure has its own title."""
+    involved = {
+        m.code: {m.lead, *m.participants}
+        for _file, content in files.measures
+        for m in content.measures
+    }
+    seen: set[tuple[str, str]] = set()
+    for file, risks_file in files.risks:
+        for risk in risks_file.risks:
+            entry = f"{risk.measure} › {risk.title}"
+            if risk.measure not in involved:
+                raise SeedError(file, entry, "measure", f"unbekannte Maßnahme {risk.measure!r}")
+            if risk.municipality is not None and risk.municipality not in involved[risk.measure]:
+                raise SeedError(
+                    file, entry, "municipality", "Kommune ist an der Maßnahme nicht beteiligt"
+                )
+            if (risk.residual_probability is None) != (risk.residual_impact is None):
+                raise SeedError(
+                    file, entry, "residual_impact", "Restbewertung nur vollständig angeben"
+                )
+            if (risk.measure, risk.title) in seen:
+                raise SeedError(file, entry, "title", "Titel bei dieser Maßnahme doppelt")
+            seen.add((risk.measure, risk.title))

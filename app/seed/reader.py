@@ -24,6 +24,7 @@ from app.seed.schema import (
     HaushaltFile,
     MeasuresFile,
     MunicipalitiesFile,
+    RisksFile,
     StrategiesFile,
 )
 
@@ -34,6 +35,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "haushalt": HaushaltFile,
     "measures": MeasuresFile,
     "councils": CouncilsFile,
+    "risks": RisksFile,
 }
 
 _BUCKET = {
@@ -43,6 +45,7 @@ _BUCKET = {
     "haushalt": "haushalt",
     "measures": "measures",
     "councils": "councils",
+    "risks": "risks",
 }
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _IDENTIFYING_KEYS = (
@@ -91,6 +94,7 @@ class SeedFiles:
     funding: list[tuple[str, FundingFile]] = field(default_factory=list)
     haushalt: list[tuple[str, HaushaltFile]] = field(default_factory=list)
     councils: list[tuple[str, CouncilsFile]] = field(default_factory=list)
+    risks: list[tuple[str, RisksFile]] = field(default_factory=list)
 
 
 def file_kind(path: Path) -> str | None:

@@ -27,6 +27,7 @@ from app.core.enums import (
     MunicipalityKind,
     Priority,
     ProposalSubject,
+    RiskStatus,
     SessionStatus,
     TrafficLight,
 )
@@ -338,3 +339,30 @@ class ProposalEntry(Strict):
 class CouncilsFile(Strict):
     sessions: list[SessionEntry] = []
     vorlagen: list[ProposalEntry] = []
+
+
+# --- risks*.yaml ---------------------------------------------------------------------------------
+
+Level = Annotated[int, Field(ge=1, le=5)]
+
+
+class RiskEntry(Strict):
+    """An illustrative risk of a measure (always stored as Beispieldaten)."""
+
+    measure: Code
+    title: Name
+    cause: Text = ""
+    effect: Text = ""
+    probability: Level
+    impact: Level
+    residual_probability: Level | None = None
+    residual_impact: Level | None = None
+    owner: str = Field(default="", max_length=120)
+    municipality: Slug | None = None  # the lead when not given
+    mitigation: Text = ""
+    status: RiskStatus = RiskStatus.offen
+    review: SeedDate | None = None
+
+
+class RisksFile(Strict):
+    risks: list[RiskEntry]

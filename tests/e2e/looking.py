@@ -2,6 +2,8 @@
 
 - sideways scroll: the document must never be wider than the window;
 - chart marks: every bar and marker of a drawn Plotly chart shows colour on the screenshot;
+- risk matrix: every cell of a 5 × 5 risk matrix shows the colour of its severity (red for
+  "hoch", yellow for "mittel", green for "niedrig") on the screenshot;
 - print: a PDF of a page fits the printable width of A4, has no page that holds only a heading
   and carries the Stand and the page number on every page.
 """
@@ -110,6 +112,65 @@ def invisible_marks(marks: Sequence[Mark]) -> list[str]:
         f"{m.chart}, Spur {m.trace}: {m.kind} zu {m.cover:.0%} sichtbar"
         for m in marks
         if m.cover < MIN_COVER[m.kind]
+    ]
+
+
+# --- risk matrix cells ------------------------------------------------------------------------
+
+_CELLS = """() => Array.from(document.querySelectorAll('.risk-matrix td.risk-cell')).map((cell) => {
+    const box = cell.getBoundingClientRect();
+    const found = cell.className.match(/risk-cell--(hoch|mittel|niedrig)/);
+    return {cell: cell.dataset.cell || '?', level: found ? found[1] : '',
+            x: box.left + window.scrollX, y: box.top + window.scrollY,
+            w: box.width, h: box.height};
+})"""
+SEVERITY_HUES = {"hoch": "rot", "mittel": "gelb", "niedrig": "grün"}
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    cell: str  # "probability-impact"
+    level: str  # the severity the cell claims (its class)
+    hue: str  # the hue its background shows on the screenshot ("" for none)
+
+
+def hue(pixel: tuple[int, ...]) -> str:
+    """The hue a background pixel shows: rot, gelb, grün, or "" (white, grey, anything else)."""
+    r, g, b = pixel[:3]
+    if r - g > 40 and r - b > 40:
+        return "rot"
+    if r > 200 and g > 170 and r - b > 60 and abs(r - g) < 50:
+        return "gelb"
+    if g - r > 10 and g - b > -10:
+        return "grün"
+    return ""
+
+
+def matrix_cells(page: Any) -> list[MatrixCell]:
+    """Every cell of every risk matrix on the page, with the hue its background shows (the
+    colour most of its pixels have: the background outweighs the count written on it)."""
+    boxes: list[dict[str, Any]] = page.evaluate(_CELLS)
+    if not boxes:
+        return []
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+    scale = shot.width / page.evaluate("() => window.innerWidth")
+    cells = []
+    for box in boxes:
+        left, top = int(box["x"] * scale) + 2, int(box["y"] * scale) + 2
+        right = max(left + 1, int((box["x"] + box["w"]) * scale) - 2)
+        bottom = max(top + 1, int((box["y"] + box["h"]) * scale) - 2)
+        colours = shot.crop((left, top, right, bottom)).getcolors(maxcolors=1 << 16) or []
+        background = max(colours)[1] if colours else (255, 255, 255)
+        cells.append(MatrixCell(box["cell"], box["level"], hue(background)))
+    return cells
+
+
+def uncoloured_cells(cells: Sequence[MatrixCell]) -> list[str]:
+    """The judge: cells whose background does not show the colour of their severity."""
+    return [
+        f"Zelle {c.cell} ({c.level or 'ohne Stufe'}) zeigt {c.hue or 'keine Farbe'}"
+        for c in cells
+        if SEVERITY_HUES.get(c.level) != c.hue
     ]
 
 

@@ -15,7 +15,15 @@ from fastapi.responses import JSONResponse, Response
 
 from tests.e2e.conftest import require_tool
 from tests.e2e.judges import VNU_JAR, fuzz_api, run_axe, validate_html
-from tests.e2e.looking import chart_marks, invisible_marks, print_faults, read_pdf, sideways_scroll
+from tests.e2e.looking import (
+    chart_marks,
+    invisible_marks,
+    matrix_cells,
+    print_faults,
+    read_pdf,
+    sideways_scroll,
+    uncoloured_cells,
+)
 from tests.e2e.server import REPO_ROOT
 
 PLOTLY_BUNDLE = REPO_ROOT / "app" / "static" / "vendor" / "plotly" / "plotly-basic.min.js"
@@ -203,6 +211,43 @@ def test_the_chart_judge_finds_bars_of_white_hatching_without_colour(browser: An
         context.close()
     assert len(clean) == 2 and invisible_marks(clean) == []
     assert len(broken) == 2 and len(invisible_marks(broken)) == 2
+
+
+def _matrix_page(backgrounds: dict[str, str]) -> str:
+    """A 5 × 5 risk matrix whose cells have the given background per severity."""
+    rows = []
+    for p in range(5, 0, -1):
+        cells = []
+        for i in range(1, 6):
+            level = "hoch" if p * i >= 15 else "mittel" if p * i >= 8 else "niedrig"
+            cells.append(
+                f'<td class="risk-cell risk-cell--{level}" data-cell="{p}-{i}" '
+                f'style="background:{backgrounds[level]};width:60px;height:40px">'
+                f'<a href="#">{p * i % 3}</a></td>'
+            )
+        rows.append(f"<tr><th>{p}</th>{''.join(cells)}</tr>")
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Probe</title></head>'
+        f'<body><table class="risk-matrix">{"".join(rows)}</table></body></html>'
+    )
+
+
+def test_the_matrix_judge_finds_cells_without_the_colour_of_their_severity(browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    page = context.new_page()
+    try:
+        page.set_content(
+            _matrix_page({"hoch": "#f4b4b4", "mittel": "#ffe28a", "niedrig": "#cfe9d6"})
+        )
+        clean = matrix_cells(page)
+        # The fault: the colours lost (white cells), and "hoch" drawn in the green of "niedrig".
+        page.set_content(_matrix_page({"hoch": "#cfe9d6", "mittel": "#ffffff", "niedrig": "#fff"}))
+        broken = matrix_cells(page)
+    finally:
+        context.close()
+    assert len(clean) == 25 and uncoloured_cells(clean) == []
+    assert len(broken) == 25 and len(uncoloured_cells(broken)) == 25
+    assert "Zelle 5-5 (hoch) zeigt grün" in uncoloured_cells(broken)
 
 
 def test_the_print_judge_finds_a_cut_table_a_lonely_heading_and_no_footer(

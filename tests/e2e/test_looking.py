@@ -11,7 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import login_as, record_judge, require_tool
-from tests.e2e.looking import chart_marks, invisible_marks, print_faults, read_pdf
+from tests.e2e.looking import (
+    chart_marks,
+    invisible_marks,
+    matrix_cells,
+    print_faults,
+    read_pdf,
+    uncoloured_cells,
+)
 from tests.e2e.server import LiveServer
 
 CHARTS_ON_THE_DASHBOARD = 5
@@ -53,6 +60,29 @@ def test_every_chart_shows_its_bars_and_markers(
         context.close()
     record_judge("chart-marks", width=width, marks=counted, failures=len(problems))
     assert not problems, "marks that do not show:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_every_risk_matrix_cell_shows_the_colour_of_its_severity(
+    browser: Any, live_server: LiveServer, width: int
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.base_url, locale="de-DE", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        login_as(page, "digital.oberzent")
+        for url in ("/dashboard?kommune=alle", "/dashboard?kommune=oberzent", "/risiken"):
+            page.goto(url)
+            cells = matrix_cells(page)
+            assert len(cells) == 25, f"{url}: {len(cells)} cells"
+            assert {c.level for c in cells} == {"hoch", "mittel", "niedrig"}
+            problems += [f"{url} at {width} px: {p}" for p in uncoloured_cells(cells)]
+    finally:
+        context.close()
+    record_judge("risk-matrix", width=width, failures=len(problems))
+    assert not problems, "cells without the colour of their severity:\n" + "\n".join(problems)
 
 
 def test_a_bar_that_opens_a_list_shows_a_pointer(page: Any, live_server: LiveServer) -> None:

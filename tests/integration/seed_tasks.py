@@ -175,3 +175,23 @@ def sessions_next(slugs: set[str], on: date, days: int = 28) -> set[tuple[str, d
         and entry.get("status", "geplant") == "geplant"
         and on <= entry["date"] <= on + timedelta(days=days)
     }
+
+
+def risk_reviews(slugs: set[str], on: date) -> list[tuple[str, str]]:
+    """(code, risk title) of the open risks whose review is due within 14 days (or overdue),
+    of the responsible municipalities (the lead when the seed names none): overdue first."""
+    leads = {m["code"]: m["lead"] for m in seed().measures}
+    archived = {m["code"] for m in seed().measures if m.get("archived")}
+    found = []
+    for path in sorted(SEED.glob("risks*.yaml")):
+        for risk in yaml.safe_load(path.read_text(encoding="utf-8"))["risks"]:
+            review = risk.get("review")
+            if review is None or risk.get("status", "offen") == "geschlossen":
+                continue
+            if risk["measure"] in archived:
+                continue
+            if risk.get("municipality", leads[risk["measure"]]) not in slugs:
+                continue
+            if review <= on + timedelta(days=14):
+                found.append((review >= on, review, risk["measure"], risk["title"]))
+    return [(code, title) for _later, _review, code, title in sorted(found)]

@@ -16,6 +16,7 @@ from app.accounts.models import RoleAssignment, User
 from app.finance.models import BudgetLine, Commitment, CommitmentPayment, Grant, ProofOfUse
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Milestone, ProjectPlan
+from app.risks.models import Risk
 from tests.conftest import sign_in
 from tests.integration.hostile import api_routes
 from tests.integration.test_permission_matrix import STATE_CHANGING, _council_targets
@@ -33,6 +34,7 @@ class Targets:
     plan_version: int
     commitment: Commitment
     council: dict[str, Any]
+    risk: Risk | None = None
 
 
 def _targets(session: Session) -> Targets:
@@ -61,9 +63,27 @@ def _targets(session: Session) -> Targets:
         CommitmentPayment(commitment_id=int(commitment.id or 0), year=2027, amount_cents=100)
     )
     council = _council_targets(session, int(erbach.id or 0))
+    risk = Risk(
+        measure_id=int(measure.id or 0),
+        municipality_id=measure.lead_municipality_id,
+        title="Zwilling",
+        probability=3,
+        impact=3,
+    )
+    session.add(risk)
     session.commit()
     return Targets(
-        measure, milestone, line, grant, proof, user, assignment, plan.version, commitment, council
+        measure,
+        milestone,
+        line,
+        grant,
+        proof,
+        user,
+        assignment,
+        plan.version,
+        commitment,
+        council,
+        risk,
     )
 
 
@@ -549,6 +569,61 @@ TWINS += [
         lambda t: "/api/v1/baselines",
         lambda t: {"name": "Zwilling"},
         lambda t: {"name": ""},
+    ),
+]
+
+
+def _risk(t: Targets, **changes: Any) -> dict[str, Any]:
+    risk = t.risk
+    assert risk is not None
+    return {
+        "title": risk.title,
+        "cause": "",
+        "effect": "",
+        "probability": risk.probability,
+        "impact": risk.impact,
+        "residual_probability": None,
+        "residual_impact": None,
+        "owner": "",
+        "municipality": "",
+        "mitigation": "",
+        "status": "offen",
+        "review_on": None,
+        "expected_version": risk.version,
+    } | changes
+
+
+def _r(t: Targets) -> str:
+    assert t.risk is not None
+    return f"{_m(t)}/risks/{t.risk.id}"
+
+
+TWINS += [
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/risks",
+        201,
+        lambda t: f"{_m(t)}/risks",
+        lambda t: {"title": "Neu", "probability": 2, "impact": 5},
+        lambda t: {"title": "Neu", "probability": 6, "impact": 5},
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/measures/{code}/risks/{risk_id}",
+        200,
+        _r,
+        lambda t: _risk(t, residual_probability=1, residual_impact=2),
+        lambda t: _risk(t, residual_probability=1),
+        lambda t: (_r(t), _risk(t, expected_version=9)),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/risks/{risk_id}/close",
+        200,
+        lambda t: f"{_r(t)}/close",
+        lambda t: {"expected_version": t.risk.version if t.risk else 0},
+        lambda t: {"expected_version": "eins"},
+        lambda t: (f"{_r(t)}/close", {"expected_version": 9}),
     ),
 ]
 INVALID_BY_QUERY = {

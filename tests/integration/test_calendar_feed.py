@@ -102,6 +102,25 @@ def test_own_feed_holds_the_seed_dates_of_the_municipality(client: TestClient) -
     }
     assert wanted_sessions and wanted_sessions <= sessions, "the sessions of Erbach's bodies"
     assert all("Erbach" in summary for summary, _day_ in sessions), "and of no other town"
+
+    reviews = {
+        (str(e["SUMMARY"]).removeprefix("Risiko überprüfen: "), _day(e))
+        for uid, e in events.items()
+        if uid.startswith("risikopruefung-")
+    }
+    wanted_reviews = set()
+    for path in sorted(expect.SEED.glob("risks*.yaml")):
+        for risk in yaml.safe_load(path.read_text(encoding="utf-8"))["risks"]:
+            measure = next(m for m in expect.seed().measures if m["code"] == risk["measure"])
+            review = risk.get("review")
+            if (
+                review
+                and risk.get("status", "offen") != "geschlossen"
+                and expect.involved(measure, {"erbach"})
+                and start <= review <= end
+            ):
+                wanted_reviews.add((f"{risk['title']} ({risk['measure']})", review))
+    assert wanted_reviews and reviews == wanted_reviews, "the review dates of open risks"
     for event in events.values():
         assert str(event["URL"]).startswith("http://127.0.0.1:8000/")
         assert str(event["URL"]) in str(event["DESCRIPTION"])

@@ -53,14 +53,30 @@ def _codes(items: list[tuple[str, str, str]]) -> list[str]:
     return [href.split("/")[2].split("#")[0].split("?")[0] for _u, href, _t in items]
 
 
+def _risk_reviews(sections: dict[str, list[tuple[str, str, str]]]) -> list[tuple[str, str]]:
+    """(code, risk title) of the "Risiken zur Überprüfung", in the page's order."""
+    return [
+        (code, title.split(": ", 1)[1])
+        for code, (_u, _h, title) in zip(
+            _codes(sections["risikopruefung"]), sections["risikopruefung"], strict=True
+        )
+    ]
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_digital_home_lists_due_reports_led_first_and_milestones(
     client: TestClient, slug: str
 ) -> None:
     on = today()
     sections = _home(client, f"digital.{slug}")
-    assert set(sections) == {"statusberichte", "meilensteine-ueberfaellig", "meilensteine-naechste"}
+    assert set(sections) == {
+        "statusberichte",
+        "meilensteine-ueberfaellig",
+        "meilensteine-naechste",
+        "risikopruefung",
+    }
     assert _codes(sections["statusberichte"]) == expect.reports_due({slug}, on)
+    assert _risk_reviews(sections) == expect.risk_reviews({slug}, on)
     for key, overdue in (("meilensteine-ueberfaellig", True), ("meilensteine-naechste", False)):
         shown = [
             (href.split("/")[2].split("#")[0], title.rsplit(" (", 1)[0])
@@ -75,6 +91,7 @@ def test_the_seed_gives_the_digital_homes_something_to_show() -> None:
     on = today()
     assert all(expect.reports_due({slug}, on) for slug in SLUGS)
     assert any(expect.milestones({slug}, on, overdue=True) for slug in SLUGS)
+    assert expect.risk_reviews(set(SLUGS), on), "the seed has risks to review"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -84,7 +101,8 @@ def test_hauptamt_home_lists_open_decisions_and_measures_at_risk(
     on = today()
     sections = _home(client, f"hauptamt.{slug}")
     sessions = expect.sessions_next({slug}, on)
-    assert set(sections) == {"beschluesse", "risiko", "sitzungen"}
+    assert set(sections) == {"risikopruefung", "beschluesse", "risiko", "sitzungen"}
+    assert _risk_reviews(sections) == expect.risk_reviews({slug}, on)
     decisions = {_decision(href) for _u, href, _t in sections["beschluesse"]}
     assert decisions == expect.decisions_open({slug})
     assert all(NAMES[slug] in title for _u, _h, title in sections["beschluesse"])
@@ -139,6 +157,7 @@ def test_the_admin_home_shows_every_section_across_the_four_municipalities(
         "statusberichte",
         "meilensteine-ueberfaellig",
         "meilensteine-naechste",
+        "risikopruefung",
         "beschluesse",
         "risiko",
         "sitzungen",
@@ -148,6 +167,7 @@ def test_the_admin_home_shows_every_section_across_the_four_municipalities(
         "foerderfristen",
     ]
     assert set(_codes(sections["statusberichte"])) == set(expect.reports_due(everyone, on))
+    assert _risk_reviews(sections) == expect.risk_reviews(everyone, on)
     decisions = {_decision(href) for _u, href, _t in sections["beschluesse"]}
     assert decisions == expect.decisions_open(everyone)
     assert set(_codes(sections["risiko"])) == expect.at_risk(everyone, on)

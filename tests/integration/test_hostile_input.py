@@ -17,6 +17,7 @@ from sqlmodel import Session
 from app.audit.models import AuditEvent
 from app.main import create_app
 from app.pages.measure_list.filters import MeasureFilter
+from app.risks.filters import RiskQuery
 from tests.conftest import sign_in
 from tests.integration.hostile import (
     Report,
@@ -38,7 +39,8 @@ SESSION_ENDING = {
 }
 # Query parameters a page reads without declaring them.
 UNDECLARED_QUERY = {
-    "/massnahmen": tuple(name for name in MeasureFilter.__dataclass_fields__ if name != "ignored")
+    "/massnahmen": tuple(name for name in MeasureFilter.__dataclass_fields__ if name != "ignored"),
+    "/risiken": tuple(RiskQuery.__dataclass_fields__),
 }
 
 

@@ -39,6 +39,7 @@ from app.accounts.permissions import Principal
 from app.finance.models import BudgetLine, Commitment, CommitmentPayment, Grant, ProofOfUse
 from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Milestone, Participation, ProjectPlan
+from app.risks.models import Risk
 from tests.conftest import sign_in
 
 Expected = Literal["allowed", "forbidden", "anonymous"]
@@ -106,6 +107,15 @@ def budget_line(role: str, scope: str) -> Expected:
     if role == "anonymous":
         return "anonymous"
     if role == "admin" or (role in ("finanzen", "digital") and scope == "own"):
+        return "allowed"
+    return "forbidden"
+
+
+def risk_editors(role: str, scope: str) -> Expected:
+    """A measure's risks: the officers and the Hauptamtsleitung of an involved municipality."""
+    if role == "anonymous":
+        return "anonymous"
+    if role == "admin" or (role in ("digital", "hauptamt") and scope == "own"):
         return "allowed"
     return "forbidden"
 
@@ -211,6 +221,23 @@ def _grant_json(ctx: Ctx) -> dict[str, Any]:
         "applicant": OWN_SLUG,
         "measure_codes": [],
     }
+
+
+def _risk(ctx: Ctx, **changes: Any) -> dict[str, Any]:
+    return {
+        "title": "Matrix-Risiko",
+        "cause": "",
+        "effect": "",
+        "probability": 3,
+        "impact": 4,
+        "residual_probability": None,
+        "residual_impact": None,
+        "owner": "",
+        "municipality": "",
+        "mitigation": "",
+        "status": "offen",
+        "review_on": None,
+    } | changes
 
 
 def _status_report(ctx: Ctx) -> dict[str, Any]:
@@ -439,6 +466,25 @@ RULES: dict[tuple[str, str], Entry] = {
         lambda ctx: Req(
             f"/massnahmen/{ctx.measure.code}/meilensteine/{ctx.milestone_id}/archivieren",
             data={},
+        ),
+    ),
+    # risk register
+    ("POST", "/massnahmen/{code}/risiken"): Entry(
+        risk_editors,
+        lambda ctx: Req(f"/massnahmen/{ctx.measure.code}/risiken", data=_form(_risk(ctx))),
+    ),
+    ("POST", "/massnahmen/{code}/risiken/{risk_id}"): Entry(
+        risk_editors,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/risiken/{ctx.extra['risk_id']}",
+            data=_form(_risk(ctx, expected_version=1)),
+        ),
+    ),
+    ("POST", "/massnahmen/{code}/risiken/{risk_id}/schliessen"): Entry(
+        risk_editors,
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/risiken/{ctx.extra['risk_id']}/schliessen",
+            data={"expected_version": "1"},
         ),
     ),
     # council cycle
@@ -710,6 +756,24 @@ RULES: dict[tuple[str, str], Entry] = {
             json={"summary": "Plan", "expected_version": 1},
         ),
     ),
+    ("POST", "/api/v1/measures/{code}/risks"): Entry(
+        risk_editors,
+        lambda ctx: Req(f"/api/v1/measures/{ctx.measure.code}/risks", json=_risk(ctx)),
+    ),
+    ("PUT", "/api/v1/measures/{code}/risks/{risk_id}"): Entry(
+        risk_editors,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/risks/{ctx.extra['risk_id']}",
+            json=_risk(ctx, expected_version=1),
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/risks/{risk_id}/close"): Entry(
+        risk_editors,
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/risks/{ctx.extra['risk_id']}/close",
+            json={"expected_version": 1},
+        ),
+    ),
     ("POST", "/api/v1/measures/{code}/milestones"): Entry(
         municipal("digital"),
         lambda ctx: Req(f"/api/v1/measures/{ctx.measure.code}/milestones", json=_milestone(ctx)),
@@ -889,6 +953,15 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
         CommitmentPayment(commitment_id=int(commitment.id or 0), year=2026, amount_cents=500)
     )
     session.flush()
+    risk = Risk(
+        measure_id=measure.id,
+        municipality_id=measure.lead_municipality_id,
+        title="Matrix-Risiko",
+        probability=2,
+        impact=2,
+    )
+    session.add(risk)
+    session.flush()
     concerned = own if scope == "own" else other
     extra = _council_targets(session, int(concerned.id or 0))
     return Ctx(
@@ -906,7 +979,12 @@ def _make_ctx(session: Session, role: str, scope: str) -> Ctx:
         other_slug=other.slug,
         programme_id=grant.programme_id,
         proof_id=int(proof.id or 0),
-        extra=extra | {"feed_id": int(feed.id or 0), "commitment_id": int(commitment.id or 0)},
+        extra=extra
+        | {
+            "feed_id": int(feed.id or 0),
+            "commitment_id": int(commitment.id or 0),
+            "risk_id": int(risk.id or 0),
+        },
     )
 
 

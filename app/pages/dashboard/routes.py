@@ -28,6 +28,7 @@ from app.pages.dashboard import charts, service
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.service import Filters
 from app.pages.dashboard.timeline_chart import timeline_chart
+from app.risks.scale import template_context as risk_scale
 
 router = APIRouter(include_in_schema=False)
 TEMPLATE = "dashboard/index.html"
@@ -114,6 +115,14 @@ def _panel_context(
     if name == "zeitplan":
         data = service.timeline(session=session, filters=filters)
         return {"chart_zeitplan": timeline_chart(data, filters, on)}
+    if name == "risiken":
+        return risk_scale() | {
+            "matrix": service.risk_matrix(session=session, filters=filters, on=on),
+            "cell_url": lambda p, i: service.risk_list_url(
+                filters, wahrscheinlichkeit=str(p), auswirkung=str(i)
+            ),
+            "risk_list_url": service.risk_list_url,
+        }
     raise KeyError(name)
 
 

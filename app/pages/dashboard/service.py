@@ -31,10 +31,11 @@ from app.municipalities.models import Municipality
 from app.pages.dashboard import queries
 from app.pages.dashboard.queries import FieldProgress, Scope, TimelineMeasure, TimelineMilestone
 from app.portfolio.queries import action_fields, current_strategy, stale_cutoff
+from app.risks import queries as risk_queries
 
 T = TypeVar("T")
 
-PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")
+PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan", "risiken")
 TIMELINE_LIMIT = 25
 # With more municipalities in view, the per-municipality panels show this many (the busiest).
 MUNICIPALITY_LIMIT = 20
@@ -362,3 +363,21 @@ def filter_options(
         "fields": action_fields(session, strategy.id) if strategy and strategy.id else [],
         "years": plan_years(session=session),
     }
+
+
+def risk_matrix(
+    *, session: Session, filters: Filters, on: date | None = None
+) -> risk_queries.Matrix:
+    """The open risks of the measures in view (municipality and action field; risks belong to
+    no Haushaltsjahr) per cell of the 5 × 5 matrix, at their current rating."""
+    scope = Scope(
+        municipality_id=filters.municipality.id if filters.municipality else None,
+        field_code=filters.field_code,
+    )
+    return risk_queries.matrix(session, queries.scoped_measure_select(scope), on)
+
+
+def risk_list_url(filters: Filters, **extra: str) -> str:
+    """The risk list narrowed like the dashboard (municipality, action field) plus ``extra``."""
+    params = {key: value for key, value in filters.query().items() if key != "jahr"}
+    return "/risiken?" + urlencode(params | extra)

@@ -119,6 +119,10 @@ def list_measures(
     ohne_bericht: Annotated[
         bool, Query(description="true: nur aktive Maßnahmen ohne Statusbericht seit 90 Tagen")
     ] = False,
+    risiko: Annotated[
+        Literal["hoch"] | None,
+        Query(description="„hoch“: nur Maßnahmen mit einem offenen hohen Risiko (Bewertung ab 15)"),
+    ] = None,
 ) -> MeasurePagePublic:
     flt = MeasureFilter(
         kommune=ALL_MUNICIPALITIES if kommune in ("", ALL_MUNICIPALITIES) else kommune,
@@ -136,6 +140,7 @@ def list_measures(
         archiviert=archiviert,
         ueberfaellig=ueberfaellig,
         ohne_bericht=ohne_bericht,
+        risiko=risiko or "",
     )
     total, found = measure_slice(session, flt, offset=offset, limit=limit)
     following = offset + limit

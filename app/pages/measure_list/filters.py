@@ -55,6 +55,7 @@ class MeasureFilter:
     archiviert: bool = False
     ueberfaellig: bool = False  # only measures with an overdue milestone
     ohne_bericht: bool = False  # only active measures without a report for 90 days
+    risiko: str = ""  # "hoch": only measures with an open risk rated "hoch"
     seite: int = 1
 
     # Parameters that were given but could not be used (shown to the user, then left out).
@@ -100,6 +101,7 @@ class MeasureFilter:
             archiviert=params.get("archiviert") in {"1", "ja", "on"},
             ueberfaellig=params.get("ueberfaellig") in {"1", "ja", "on"},
             ohne_bericht=params.get("ohne_bericht") in {"1", "ja", "on"},
+            risiko=_choice(params.get("risiko"), {"hoch"}),
             seite=min(page, 10_000),
             ignored=tuple(ignored),
         )

@@ -39,6 +39,7 @@ from app.portfolio.models import (
     StatusReport,
 )
 from app.portfolio.queries import FINAL_STATUSES, stale_cutoff
+from app.risks.queries import has_high_risk
 
 _LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap
 
@@ -178,6 +179,8 @@ def _apply_filters(query: Select[Any], flt: MeasureFilter, ids: _Ids) -> Select[
             col(StatusReport.reported_at) >= stale_cutoff(today()),
         )
         query = query.where(col(Measure.status).not_in(FINAL_STATUSES), ~recent)
+    if flt.risiko == "hoch":
+        query = query.where(has_high_risk())
     if flt.q:
         needle = f"%{flt.q.casefold()}%"
         query = query.where(

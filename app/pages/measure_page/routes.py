@@ -27,6 +27,9 @@ from app.portfolio.queries import MeasureDetail, measure_detail, measure_or_404,
 from app.portfolio.schemas import StatusReportIn
 from app.portfolio.service.access import REPORTER_MESSAGE, editable_measure
 from app.portfolio.service.status_reports import create_status_report
+from app.risks.queries import RiskSection
+from app.risks.scale import template_context as risk_scale
+from app.risks.service import can_edit_risks
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,7 +59,7 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
     budget = measure_budget_summary(session=session, measure=measure, actor=user)
     history = measure_history(session, measure.id, limit=HISTORY_SHOWN + 1)
     council = detail.extra.get("council")
-    return _status_context(detail, user) | {
+    context = _status_context(detail, user) | {
         "budget": budget,
         "budget_template": "finance/_measure_budget.html",
         "shares": budget.key_shares_bp,
@@ -70,6 +73,20 @@ def _page_context(session: SessionDep, detail: MeasureDetail, user: Principal) -
         },
         "approvals": council.approvals if isinstance(council, CouncilView) else {},
         "reservation": council.reservation if isinstance(council, CouncilView) else None,
+    }
+    return context | _risk_context(detail, user)
+
+
+def _risk_context(detail: MeasureDetail, user: Principal) -> dict[str, Any]:
+    """The "Risiken" section: the register's extension of the detail, and who may edit it."""
+    section = detail.extra.get("risks")
+    if not isinstance(section, RiskSection):
+        return {}
+    involved = {int(p.municipality.id or 0) for p in detail.participants}
+    involved.add(detail.measure.lead_municipality_id)
+    return risk_scale() | {
+        "risk_section": section,
+        "can_edit_risks": can_edit_risks(user, involved),
     }
 
 

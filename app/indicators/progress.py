@@ -89,8 +89,10 @@ def sentence(path: Path, unit: str, latest: Reading | None) -> str:
     current = _amount(latest.value, unit)
     if path.direction == DOWN:
         text = f"{current} erreicht, Ziel höchstens {target} bis {due}"
-    else:
+    elif unit == "%" or not unit:
         text = f"{current} von {target} erreicht, Ziel bis {due}"
+    else:  # „12 von 20 Online-Dienste erreicht“: the unit once, after the target
+        text = f"{fmt_hundredths(latest.value)} von {target} erreicht, Ziel bis {due}"
     if target_reached(path, latest):
         return f"{text} – Ziel erreicht (Stand {fmt_date(latest.measured_on)})."
     if behind_plan(path, latest):

@@ -22,6 +22,7 @@ from app.core.resources import STATIC_DIR
 from app.core.timeutil import today, utcnow
 from app.core.web import is_htmx_partial, render, static_url, templates
 from app.finance.queries import lookups as finance_queries
+from app.indicators.queries import impact_panel
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 from app.pages.dashboard import charts, service
@@ -114,6 +115,13 @@ def _panel_context(
     if name == "zeitplan":
         data = service.timeline(session=session, filters=filters)
         return {"chart_zeitplan": timeline_chart(data, filters, on)}
+    if name == "wirkung":
+        municipality_id = filters.municipality.id if filters.municipality else None
+        return {
+            "impact": impact_panel(
+                session, municipality_id=municipality_id, field_code=filters.field_code
+            )
+        }
     raise KeyError(name)
 
 

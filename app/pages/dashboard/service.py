@@ -34,7 +34,7 @@ from app.portfolio.queries import action_fields, current_strategy, stale_cutoff
 
 T = TypeVar("T")
 
-PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan")
+PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan", "wirkung")
 TIMELINE_LIMIT = 25
 # With more municipalities in view, the per-municipality panels show this many (the busiest).
 MUNICIPALITY_LIMIT = 20

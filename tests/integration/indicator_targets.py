@@ -29,7 +29,7 @@ def make_indicator(session: Session, measure: Measure, slug: str) -> Indicator:
         municipality_id=int(municipality.id or 0),
     )
     session.add(indicator)
-    session.flush()
+    session.commit()  # kept when a refused request rolls the session back
     return indicator
 
 

@@ -561,7 +561,6 @@ def _indicator_url(t: Targets, suffix: str = "") -> str:
     assert isinstance(session, Session)
     if "indicator_id" not in t.council:
         t.council["indicator_id"] = make_indicator(session, t.measure, "erbach").id
-        session.commit()  # kept when a refused request rolls the session back
     return f"/api/v1/indicators/{t.council['indicator_id']}{suffix}"
 
 

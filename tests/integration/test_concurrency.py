@@ -463,6 +463,7 @@ def _form_requests(
             {"current_password": "falsch-geraten", "new_password": "ein-neues-passwort"},
         ),
     }
+    requests.update(_indicator_forms(server, admin, code))
     if grant["proofs_of_use"]:
         proof = grant["proofs_of_use"][0]
         requests["/foerderung/nachweise/{proof_id}"] = (
@@ -470,6 +471,47 @@ def _form_requests(
             {"submitted_on": "2026-03-01", "expected_version": str(proof["version"])},
         )
     return requests
+
+
+def _indicator_forms(
+    server: LiveServer, admin: dict[str, str], code: str
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Valid posts for the forms of goals and indicators."""
+    form = {
+        "goal": "Last",
+        "name": "Last",
+        "unit": "%",
+        "direction": "steigend",
+        "baseline_value": "10",
+        "baseline_on": "01.01.2025",
+        "target_value": "90",
+        "target_on": "31.12.2027",
+        "municipality": "erbach",
+    }
+    body = {key: value for key, value in form.items()} | {
+        "baseline_value": 1000,
+        "baseline_on": "2025-01-01",
+        "target_value": 9000,
+        "target_on": "2027-12-31",
+    }
+    with api(server, admin) as client:
+        indicator = json_of(client.post(f"/api/v1/measures/{code}/indicators", json=body))
+    ident = indicator["id"]
+    return {
+        "/massnahmen/{code}/indikatoren/neu": (f"/massnahmen/{code}/indikatoren/neu", form),
+        "/strategie/handlungsfelder/{code}/indikatoren/neu": (
+            "/strategie/handlungsfelder/HF1/indikatoren/neu",
+            form,
+        ),
+        "/indikatoren/{indicator_id}/bearbeiten": (
+            f"/indikatoren/{ident}/bearbeiten",
+            form | {"expected_version": "1"},
+        ),
+        "/indikatoren/{indicator_id}/werte": (
+            f"/indikatoren/{ident}/werte",
+            {"measured_on": "01.06.2026", "value": "55", "expected_version": "1"},
+        ),
+    }
 
 
 # Form routes that end a session or sign in: they are raced elsewhere or need no data.

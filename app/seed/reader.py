@@ -18,6 +18,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
 from app.seed.errors import SeedError
+from app.seed.indicator_schema import IndicatorsFile
 from app.seed.schema import (
     CouncilsFile,
     FundingFile,
@@ -34,6 +35,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "haushalt": HaushaltFile,
     "measures": MeasuresFile,
     "councils": CouncilsFile,
+    "indicators": IndicatorsFile,
 }
 
 _BUCKET = {
@@ -43,6 +45,7 @@ _BUCKET = {
     "haushalt": "haushalt",
     "measures": "measures",
     "councils": "councils",
+    "indicators": "indicators",
 }
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _IDENTIFYING_KEYS = (
@@ -91,6 +94,7 @@ class SeedFiles:
     funding: list[tuple[str, FundingFile]] = field(default_factory=list)
     haushalt: list[tuple[str, HaushaltFile]] = field(default_factory=list)
     councils: list[tuple[str, CouncilsFile]] = field(default_factory=list)
+    indicators: list[tuple[str, IndicatorsFile]] = field(default_factory=list)
 
 
 def file_kind(path: Path) -> str | None:

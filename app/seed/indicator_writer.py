@@ -1,0 +1,56 @@
+"""Write the seed's goals and indicators: goals are found by their scope and title, indicators
+by goal and name, values by indicator and day, so a second run changes nothing."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from app.indicators.models import Goal, Indicator, IndicatorValue
+from app.portfolio.models import ActionField
+from app.seed.errors import SeedError
+from app.seed.indicator_schema import IndicatorsFile
+from app.seed.writer import SeedWriter
+
+
+def write_indicators(writer: SeedWriter, files: list[tuple[str, IndicatorsFile]]) -> None:
+    session = writer.session
+    for file, content in files:
+        for entry in content.indicators:
+            municipality_id = writer.municipality_ids.get(entry.municipality)
+            if municipality_id is None:
+                raise SeedError(file, entry.name, "municipality", "unbekannte Kommune")
+            scope: dict[str, int | None] = {"measure_id": None, "action_field_id": None}
+            if entry.measure is not None:
+                if entry.measure not in writer.measure_ids:
+                    raise SeedError(file, entry.name, "measure", "unbekannte Maßnahme")
+                scope["measure_id"] = writer.measure_ids[entry.measure]
+            else:
+                field_id = session.execute(
+                    select(col(ActionField.id)).where(col(ActionField.code) == entry.action_field)
+                ).scalar()
+                if field_id is None:
+                    raise SeedError(file, entry.name, "action_field", "unbekanntes Handlungsfeld")
+                scope["action_field_id"] = int(field_id)
+            goal = writer.upsert(Goal, scope | {"title": entry.goal}, {})
+            indicator = writer.upsert(
+                Indicator,
+                {"goal_id": writer._id(goal), "name": entry.name},
+                {
+                    "definition": entry.definition,
+                    "unit": entry.unit,
+                    "direction": entry.direction,
+                    "baseline_value": entry.baseline.value,
+                    "baseline_on": entry.baseline.date,
+                    "target_value": entry.target.value,
+                    "target_on": entry.target.date,
+                    "source": entry.source,
+                    "municipality_id": municipality_id,
+                    "example": entry.example,
+                },
+            )
+            for value in entry.values:
+                writer.upsert(
+                    IndicatorValue,
+                    {"indicator_id": writer._id(indicator), "measured_on": value.date},
+                    {"value": value.value, "note": value.note, "author_name": value.author},
+                )

@@ -305,3 +305,21 @@ def measure_indicators(session: Session, detail: MeasureDetail) -> MeasureIndica
     involved = {int(p.municipality.id or 0) for p in detail.participants}
     involved.add(measure.lead_municipality_id)
     return MeasureIndicators(measure_cards(session, measure.id), frozenset(involved))
+
+
+def export_cards(
+    session: Session, *, municipality_id: int | None
+) -> tuple[list[Card], dict[int, list[IndicatorValue]]]:
+    """Every indicator (of one responsible municipality, or all) with every value, oldest first."""
+    where = [] if municipality_id is None else [col(Indicator.municipality_id) == municipality_id]
+    cards = _cards(session, where)
+    values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    ids = [int(card.indicator.id or 0) for card in cards]
+    for chunk in range(0, len(ids), 1000):
+        for value in session.execute(
+            select(IndicatorValue)
+            .where(col(IndicatorValue.indicator_id).in_(ids[chunk : chunk + 1000]))
+            .order_by(col(IndicatorValue.indicator_id), col(IndicatorValue.measured_on))
+        ).scalars():
+            values[value.indicator_id].append(value)
+    return cards, values

@@ -13,11 +13,15 @@ from app.accounts.deps import CurrentUser
 from app.accounts.permissions import Principal, require
 from app.core.api import RecordId
 from app.core.deps import SessionDep
-from app.core.errors import Forbidden
+from app.core.downloads import file_download
+from app.core.errors import Forbidden, ValidationFailed
 from app.core.formatting import fmt_hundredths
 from app.core.forms import FormDep, accepts, submit
+from app.core.timeutil import today
 from app.core.web import redirect_with_notice, render
+from app.finance.exports.sheet import XLSX_MEDIA_TYPE
 from app.indicators import queries, service
+from app.indicators.export import indicators_xlsx
 from app.indicators.models import DIRECTION_LABELS, Indicator
 from app.indicators.schemas import IndicatorCreate, IndicatorUpdate, ValueIn
 from app.municipalities import queries as municipality_queries
@@ -69,6 +73,33 @@ def _form_context(
         else [],
         "defaults": values,
     } | extra
+
+
+# --- the workbook (before /indikatoren/{indicator_id}) ---------------------------------------
+
+
+@router.get("/indikatoren/export.xlsx", response_model=None)
+def export_xlsx(
+    request: Request, session: SessionDep, user: CurrentUser, kommune: str = ""
+) -> Response:
+    """Every indicator (of the municipality ``kommune`` responsible for it, or all) and every
+    measured value as XLSX."""
+    municipality = None
+    if kommune and kommune != "alle":
+        municipality = municipality_queries.municipality_by_slug(session, kommune)
+        if municipality is None:
+            raise ValidationFailed({"kommune": "Unbekannte Kommune."})
+    cards, values = queries.export_cards(
+        session, municipality_id=municipality.id if municipality else None
+    )
+    scope = municipality.name if municipality else "gesamte IKZ"
+    slug = municipality.slug if municipality else "ikz"
+    return file_download(
+        request.app.state.export_slots,
+        lambda path: indicators_xlsx(cards, values, scope=scope, exported_on=today(), target=path),
+        media_type=XLSX_MEDIA_TYPE,
+        filename=f"indikatoren-{slug}-{today().isoformat()}.xlsx",
+    )
 
 
 # --- an indicator's page and its values -------------------------------------------------------

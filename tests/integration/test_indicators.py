@@ -236,3 +236,33 @@ def test_action_field_and_dashboard_show_the_cards(
     assert "Indikator fürs Dashboard" in dashboard
     other = client.get("/dashboard?kommune=oberzent").text
     assert "Indikator fürs Dashboard" not in other
+
+
+def test_xlsx_holds_numbers_and_formula_text_stays_text(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, "digital.erbach")
+    code = measure_of(session, "erbach").code
+    ident = define(client, code, name="=HYPERLINK(1)", baseline_value="12,5")
+    indicator = session.get(Indicator, ident)
+    assert indicator is not None
+    client.post(
+        f"/indikatoren/{ident}/werte",
+        data={"measured_on": "2026-03-01", "value": "33,25", "expected_version": "1"},
+    )
+    response = client.get("/indikatoren/export.xlsx?kommune=erbach")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    rows = [row for row in book["Indikatoren"].iter_rows(values_only=True) if row[2]]
+    mine = next(row for row in rows if row[2] == "=HYPERLINK(1)")
+    assert mine[5] == 12.5 and mine[7] == 80 and mine[9] == 33.25
+    assert mine[12] == "Erbach"
+    cell = next(c for r in book["Indikatoren"].iter_rows() for c in r if c.value == "=HYPERLINK(1)")
+    assert cell.data_type == "s", "a name that looks like a formula stays text"
+    values = [r for r in book["Messwerte"].iter_rows(values_only=True) if r[0] == "=HYPERLINK(1)"]
+    assert values and values[0][2] == 33.25
+    assert client.get("/indikatoren/export.xlsx?kommune=nirgendwo").status_code == 422

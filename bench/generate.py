@@ -37,6 +37,7 @@ from app.core.enums import (
 )
 from app.finance.ledger import recompute as ledger
 from bench.bulk import bulk_insert, move_sequences, next_id
+from bench.generate_indicators import indicators
 
 # Hessen scale (scale factor 1.0) as asked for in the benchmark issue.
 FULL_MUNICIPALITIES = 421
@@ -322,6 +323,7 @@ GENERATORS: list[Callable[[Context], None]] = [
     budget,
     reports,
     audit,
+    indicators,
 ]
 # Tables latest.json counts besides those the generators wrote.
 COUNTED = ("budget_share",)

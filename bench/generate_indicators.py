@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from app.indicators.progress import Path, Reading, behind_plan, target_reached
+
 if TYPE_CHECKING:
     from bench.generate import Context
 
@@ -57,16 +59,15 @@ def indicators(ctx: Context) -> None:
                     "version": 1,
                 }
             )
-    ctx.bulk("indicator", iter(rows))
-
-    def values() -> Any:
-        next_id = ctx.next_id("indicator_value")
-        for row in rows:
-            start, end = row["baseline_value"], row["target_value"]
-            for k in range(VALUES_PER_INDICATOR):
-                share = (k + 1) / (VALUES_PER_INDICATOR + 4) + rng.uniform(-0.08, 0.08)
-                yield {
-                    "id": next_id,
+    measured: list[dict[str, Any]] = []
+    for row in rows:
+        start, end = row["baseline_value"], row["target_value"]
+        pace = rng.uniform(0.6, 1.4)  # some indicators fall behind their path, some run ahead
+        for k in range(VALUES_PER_INDICATOR):
+            share = min(1.0, pace * (k + 1) * 91 / (TARGET_ON - BASELINE_ON).days)
+            measured.append(
+                {
+                    "id": 0,
                     "indicator_id": row["id"],
                     "measured_on": BASELINE_ON + timedelta(days=91 * (k + 1)),
                     "value": max(0, round(start + (end - start) * share)),
@@ -75,7 +76,20 @@ def indicators(ctx: Context) -> None:
                     "author_name": "Synthetisch",
                     "entered_at": ENTERED_AT,
                 }
-                next_id += 1
-
-    count = ctx.bulk("indicator_value", values())
-    ctx.log(f"  {len(rows)} indicators, {count} values")
+            )
+        last = measured[-1]
+        latest = Reading(last["measured_on"], last["value"])
+        path = Path(row["direction"], start, BASELINE_ON, end, TARGET_ON)
+        row |= {
+            "latest_on": latest.measured_on,
+            "latest_value": latest.value,
+            "behind": behind_plan(path, latest),
+            "reached": target_reached(path, latest),
+        }
+    ctx.bulk("indicator", iter(rows))
+    first_value = ctx.next_id("indicator_value")
+    for k, value in enumerate(measured):
+        value["id"] = first_value + k
+    count = ctx.bulk("indicator_value", iter(measured))
+    behind = sum(row["behind"] for row in rows)
+    ctx.log(f"  {len(rows)} indicators ({behind} behind their path), {count} values")

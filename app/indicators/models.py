@@ -86,6 +86,10 @@ class Indicator(Audited, Versioned, SQLModel, table=True):
         "source": AuditField("Quelle"),
         "municipality_id": AuditField("Zuständige Kommune", "municipality"),
         "example": AuditField("Beispieldaten", "bool"),
+        "latest_on": HIDDEN,
+        "latest_value": HIDDEN,
+        "behind": HIDDEN,
+        "reached": HIDDEN,
         "version": HIDDEN,
     }
 
@@ -102,6 +106,10 @@ class Indicator(Audited, Versioned, SQLModel, table=True):
         ),
         CheckConstraint(f"target_value BETWEEN 0 AND {MAX_HUNDREDTHS}", name="target_value_range"),
         CheckConstraint("target_on > baseline_on", name="target_after_baseline"),
+        CheckConstraint(
+            f"latest_value IS NULL OR latest_value BETWEEN 0 AND {MAX_HUNDREDTHS}",
+            name="latest_value_range",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -117,6 +125,12 @@ class Indicator(Audited, Versioned, SQLModel, table=True):
     source: str = Field(default="", max_length=300)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     example: bool = Field(default=False)
+    # Derived from the values in the same unit of work (``service.refresh_state``), so the
+    # dashboard counts in SQL: the latest value, and whether it is behind the path or on target.
+    latest_on: date | None = None
+    latest_value: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    behind: bool = Field(default=False)
+    reached: bool = Field(default=False)
     version: int = Field(default=1)
 
 

@@ -55,11 +55,23 @@ def is_better(direction: str, value: Fraction | int, than: Fraction | int) -> bo
 
 
 def behind_plan(path: Path, latest: Reading | None) -> bool:
-    """The latest value is worse than the straight path at its date (no value: not behind)."""
+    """The latest value is worse than the straight path at its date (no value: not behind).
+
+    The same comparison as with :func:`planned_value`, in integers (both sides times the span
+    in days): the dashboard asks it of every indicator in view."""
     if latest is None:
         return False
-    expected = planned_value(path, latest.measured_on)
-    return is_better(path.direction, expected, latest.value)
+    on = latest.measured_on
+    if path.target_on <= path.baseline_on or on >= path.target_on:
+        value, expected = latest.value, path.target_value
+    elif on <= path.baseline_on:
+        value, expected = latest.value, path.baseline_value
+    else:
+        span = (path.target_on - path.baseline_on).days
+        elapsed = (on - path.baseline_on).days
+        value = latest.value * span
+        expected = path.baseline_value * span + (path.target_value - path.baseline_value) * elapsed
+    return is_better(path.direction, expected, value)
 
 
 def target_reached(path: Path, latest: Reading | None) -> bool:

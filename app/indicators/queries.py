@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.accounts.permissions import Principal
@@ -40,6 +41,7 @@ class Card:
     municipality: Municipality
     measure_code: str | None
     measure_title: str | None
+    field_code: str | None = None  # of an action field's own goal
     values: list[IndicatorValue] = field(default_factory=list)  # oldest first
 
     @property
@@ -81,17 +83,18 @@ class Card:
 
 def _cards(session: Session, where: Iterable[object], *, limit: int | None = None) -> list[Card]:
     query = (
-        select(Indicator, Goal, Municipality, Measure.code, Measure.title)  # type: ignore[call-overload]
+        select(Indicator, Goal, Municipality, Measure.code, Measure.title, ActionField.code)  # type: ignore[call-overload]
         .join(Goal, col(Goal.id) == col(Indicator.goal_id))
         .join(Municipality, col(Municipality.id) == col(Indicator.municipality_id))
         .outerjoin(Measure, col(Measure.id) == col(Goal.measure_id))
+        .outerjoin(ActionField, col(ActionField.id) == col(Goal.action_field_id))
         .where(*where)
         .order_by(col(Goal.title), col(Indicator.name), col(Indicator.id))
     )
     if limit is not None:
         query = query.limit(limit)
     rows = session.execute(query).all()
-    cards = [Card(i, g, m, code, title) for i, g, m, code, title in rows]
+    cards = [Card(i, g, m, code, title, fcode) for i, g, m, code, title, fcode in rows]
     _attach_values(session, cards)
     return cards
 
@@ -116,14 +119,20 @@ def measure_cards(session: Session, measure_id: int) -> list[Card]:
     return _cards(session, [col(Goal.measure_id) == measure_id])
 
 
-def field_cards(session: Session, action_field_id: int) -> list[Card]:
-    """The action field's own goals and those of its measures."""
+FIELD_CARDS_SHOWN = 60
+
+
+def field_cards(
+    session: Session, action_field_id: int, *, limit: int = FIELD_CARDS_SHOWN + 1
+) -> list[Card]:
+    """The action field's own goals and those of its measures (at most ``limit``)."""
     return _cards(
         session,
         [
             (col(Goal.action_field_id) == action_field_id)
             | (col(Measure.action_field_id) == action_field_id)
         ],
+        limit=limit,
     )
 
 
@@ -166,68 +175,63 @@ class ImpactPanel:
 def impact_panel(
     session: Session, *, municipality_id: int | None, field_code: str, shown: int = 6
 ) -> ImpactPanel:
-    """One pass over the indicators with their latest values (aggregated in SQL), then the
-    shown cards with their trends."""
-    latest_on = (
-        select(
-            col(IndicatorValue.indicator_id).label("indicator_id"),
-            func.max(col(IndicatorValue.measured_on)).label("measured_on"),
-        )
-        .group_by(col(IndicatorValue.indicator_id))
-        .subquery()
-    )
-    query = (
-        select(  # type: ignore[call-overload]
-            Indicator.id,
-            Indicator.direction,
-            Indicator.baseline_value,
-            Indicator.baseline_on,
-            Indicator.target_value,
-            Indicator.target_on,
-            latest_on.c.measured_on,
-            IndicatorValue.value,
-        )
-        .join(Goal, col(Goal.id) == col(Indicator.goal_id))
-        .outerjoin(Measure, col(Measure.id) == col(Goal.measure_id))
-        .outerjoin(latest_on, latest_on.c.indicator_id == col(Indicator.id))
-        .outerjoin(
-            IndicatorValue,
-            (col(IndicatorValue.indicator_id) == col(Indicator.id))
-            & (col(IndicatorValue.measured_on) == latest_on.c.measured_on),
-        )
-        .where(col(Measure.archived).is_not(True))
-    )
+    """Counts over the indicators in view, aggregated in SQL from the flags each indicator
+    keeps (``service.refresh_state``), then the shown cards with their trends."""
+    where: list[Any] = [col(Measure.archived).is_not(True)]
     if municipality_id is not None:
-        query = query.where(col(Indicator.municipality_id) == municipality_id)
+        where.append(col(Indicator.municipality_id) == municipality_id)
     if field_code:
-        query = query.join(
-            ActionField,
-            (col(ActionField.id) == col(Measure.action_field_id))
-            | (col(ActionField.id) == col(Goal.action_field_id)),
-        ).where(col(ActionField.code) == field_code)
-    behind: list[int] = []
-    empty: list[int] = []
-    rest: list[int] = []
-    reached = 0
-    for ident, direction, b_value, b_on, t_value, t_on, on, value in session.execute(query):
-        path = Path(direction, b_value, b_on, t_value, t_on)
-        latest = Reading(on, value) if on is not None and value is not None else None
-        if latest is None:
-            empty.append(ident)
-        elif behind_plan(path, latest):
-            behind.append(ident)
-        else:
-            rest.append(ident)
-            reached += target_reached(path, latest)
-    chosen = (behind + empty + rest)[:shown]
+        where.append(col(ActionField.code) == field_code)
+
+    def scoped(query: Any) -> Any:
+        query = (
+            query.join(Goal, col(Goal.id) == col(Indicator.goal_id))
+            .outerjoin(Measure, col(Measure.id) == col(Goal.measure_id))
+            .where(*where)
+        )
+        if field_code:
+            query = query.join(
+                ActionField,
+                (col(ActionField.id) == col(Measure.action_field_id))
+                | (col(ActionField.id) == col(Goal.action_field_id)),
+            )
+        return query
+
+    def flagged(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    total, behind, reached, empty = session.execute(
+        scoped(
+            select(
+                func.count(col(Indicator.id)),
+                flagged(col(Indicator.behind)),
+                flagged(col(Indicator.reached)),
+                flagged(col(Indicator.latest_on).is_(None)),
+            ).select_from(Indicator)
+        )
+    ).one()
+    chosen = list(
+        session.execute(
+            scoped(
+                select(col(Indicator.id))
+                .order_by(
+                    case((col(Indicator.behind), 0), else_=1),
+                    case((col(Indicator.latest_on).is_(None), 0), else_=1),
+                    col(Indicator.name),
+                    col(Indicator.id),
+                )
+                .limit(shown)
+            )
+        ).scalars()
+    )
     cards = _cards(session, [col(Indicator.id).in_(chosen)]) if chosen else []
     order = {ident: index for index, ident in enumerate(chosen)}
     cards.sort(key=lambda card: order[int(card.indicator.id or 0)])
     return ImpactPanel(
-        total=len(behind) + len(empty) + len(rest),
-        behind=len(behind),
-        reached=reached,
-        without_value=len(empty),
+        total=int(total),
+        behind=int(behind),
+        reached=int(reached),
+        without_value=int(empty),
         cards=cards,
     )
 
@@ -257,7 +261,7 @@ def indicator_public(session: Session, card: Card, *, all_values: bool = True) -
         id=i.id,
         goal=card.goal.title,
         measure_code=card.measure_code,
-        action_field_code=field_code_of(session, card.goal),
+        action_field_code=card.field_code,
         name=i.name,
         definition=i.definition,
         unit=i.unit,

@@ -295,12 +295,14 @@ def field_page(code: str, request: Request, session: SessionDep, user: CurrentUs
     """An action field's goals and indicators, its own and those of its measures."""
     action_field = service.field_or_404(session, code)
     assert action_field.id is not None
+    cards = queries.field_cards(session, action_field.id)
     return render(
         request,
         "indicators/field.html",
         {
             "field": action_field,
-            "cards": queries.field_cards(session, action_field.id),
+            "cards": cards[: queries.FIELD_CARDS_SHOWN],
+            "more": len(cards) > queries.FIELD_CARDS_SHOWN,
             "can_define": user.is_admin,
         },
     )

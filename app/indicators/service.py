@@ -12,6 +12,7 @@ from app.core.db import claim_version, for_edit
 from app.core.enums import Role
 from app.core.errors import NotFound, ValidationFailed
 from app.indicators.models import Goal, Indicator, IndicatorValue
+from app.indicators.progress import Path, Reading, behind_plan, target_reached
 from app.indicators.queries import can_enter_values
 from app.indicators.schemas import IndicatorCreate, IndicatorFields, IndicatorUpdate, ValueIn
 from app.municipalities.queries import municipality_by_slug
@@ -28,6 +29,34 @@ VALUE_MESSAGE = (
     "Messwerte erfassen die Digitalisierungsbeauftragten der zuständigen Kommune und die "
     "IKZ-Koordination."
 )
+
+
+def refresh_state(indicator: Indicator, added: Reading | None = None) -> None:
+    """Keep the indicator's latest value and its flags current: after a value is ``added``
+    (values are only ever added) or its path changed. No query, so no extra flush: the version
+    moves once per edit."""
+    if added is not None and (
+        indicator.latest_on is None or added.measured_on > indicator.latest_on
+    ):
+        indicator.latest_on = added.measured_on
+        indicator.latest_value = added.value
+    latest = None
+    if indicator.latest_on is not None and indicator.latest_value is not None:
+        latest = Reading(indicator.latest_on, indicator.latest_value)
+    path = Path(
+        indicator.direction,
+        indicator.baseline_value,
+        indicator.baseline_on,
+        indicator.target_value,
+        indicator.target_on,
+    )
+    behind, reached = behind_plan(path, latest), target_reached(path, latest)
+    if indicator.behind != behind:
+        indicator.behind = behind
+    if indicator.reached != reached:
+        indicator.reached = reached
+
+
 INDICATOR_FIELDS = tuple(
     name for name in IndicatorFields.model_fields if name not in {"goal", "municipality"}
 )
@@ -179,27 +208,34 @@ def require_definer(session: Session, actor: Principal, indicator: Indicator) ->
 def update_indicator(
     *, session: Session, actor: Principal, indicator_id: int, data: IndicatorUpdate
 ) -> Indicator:
+    """Replace an indicator's definition. Everything that reads (and may create the goal) runs
+    before the version is claimed, so the indicator is written once and its version moves by
+    one."""
     indicator = indicator_for_edit(session, indicator_id)
     goal = require_definer(session, actor, indicator)
-    claim_version(indicator, data.expected_version, indicator_snapshot)
+    if data.expected_version != indicator.version:
+        claim_version(indicator, data.expected_version, indicator_snapshot)  # 409
     _check_dates(data)
     involved = None
     if goal.measure_id is not None:
         measure = session.get(Measure, goal.measure_id)
         assert measure is not None
         involved = involved_ids(session, measure)
-    indicator.municipality_id = _responsible(session, actor, data, involved)
+    municipality_id = _responsible(session, actor, data, involved)
+    goal_id = indicator.goal_id
     if goal.title != data.goal:
-        indicator.goal_id = int(
-            _goal(
-                session, title=data.goal, measure_id=goal.measure_id, field_id=goal.action_field_id
-            ).id
-            or 0
+        found = _goal(
+            session, title=data.goal, measure_id=goal.measure_id, field_id=goal.action_field_id
         )
+        goal_id = int(found.id or 0)
+    claim_version(indicator, data.expected_version, indicator_snapshot)
+    indicator.municipality_id = municipality_id
+    indicator.goal_id = goal_id
     for name in INDICATOR_FIELDS:
         value = getattr(data, name)
         if getattr(indicator, name) != value:
             setattr(indicator, name, value)
+    refresh_state(indicator)
     session.add(indicator)
     session.flush()
     return indicator
@@ -222,6 +258,8 @@ def add_value(
     indicator = indicator_for_edit(session, indicator_id)
     require(can_enter_values(actor, indicator), VALUE_MESSAGE)
     claim_version(indicator, data.expected_version, indicator_snapshot)
+    # Before any query: its autoflush writes the indicator once, with the claimed version.
+    refresh_state(indicator, Reading(data.measured_on, data.value))
     taken = session.execute(
         select(col(IndicatorValue.id)).where(
             col(IndicatorValue.indicator_id) == indicator_id,

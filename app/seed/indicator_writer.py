@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from app.indicators.models import Goal, Indicator, IndicatorValue
+from app.indicators.progress import Reading
+from app.indicators.service import refresh_state
 from app.portfolio.models import ActionField
 from app.seed.errors import SeedError
 from app.seed.indicator_schema import IndicatorsFile
@@ -54,3 +56,6 @@ def write_indicators(writer: SeedWriter, files: list[tuple[str, IndicatorsFile]]
                     {"indicator_id": writer._id(indicator), "measured_on": value.date},
                     {"value": value.value, "note": value.note, "author_name": value.author},
                 )
+                refresh_state(indicator, Reading(value.date, value.value))
+            refresh_state(indicator)
+            session.flush()

@@ -65,6 +65,10 @@ def upgrade() -> None:
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("municipality_id", sa.Integer(), nullable=False),
         sa.Column("example", sa.Boolean(), nullable=False),
+        sa.Column("latest_on", sa.Date(), nullable=True),
+        sa.Column("latest_value", sa.BigInteger(), nullable=True),
+        sa.Column("behind", sa.Boolean(), nullable=False),
+        sa.Column("reached", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "direction IN ('steigend', 'fallend')", name=op.f("ck_indicator_direction_valid")
@@ -75,6 +79,10 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint(
             "target_on > baseline_on", name=op.f("ck_indicator_target_after_baseline")
+        ),
+        sa.CheckConstraint(
+            "latest_value IS NULL OR latest_value BETWEEN 0 AND 100000000000",
+            name=op.f("ck_indicator_latest_value_range"),
         ),
         sa.CheckConstraint(
             "target_value BETWEEN 0 AND 100000000000", name=op.f("ck_indicator_target_value_range")

@@ -19,6 +19,7 @@ from app.core.timeutil import BERLIN, today
 from app.finance.models import BudgetLine, BudgetShare
 from app.municipalities.models import Municipality
 from app.pages.dashboard.cache import PanelCache
+from app.pages.dashboard.service import PANELS
 from app.portfolio.models import Measure, StatusReport
 from tests.integration.test_dashboard import _cents, _figure, _int
 
@@ -86,7 +87,7 @@ def test_a_new_budget_line_moves_the_cached_budget_figure_by_its_share(
     planned_before = _cents(_figure(signed_in.get(url).text, "budget-planned"))
     hits = _cache(signed_in).hits
     assert _cents(_figure(signed_in.get(url).text, "budget-planned")) == planned_before
-    assert _cache(signed_in).hits == hits + 6  # the second view came from the cache
+    assert _cache(signed_in).hits == hits + len(PANELS)  # the second view came from the cache
     measure = _erbach_measure(session)
     line = BudgetLine(
         measure_id=int(measure.id or 0),
@@ -116,7 +117,7 @@ def test_signing_in_does_not_count_as_a_change_of_data(
     assert generation.current(session) == data_generation
     hits = _cache(client).hits
     client.get("/dashboard?kommune=alle")
-    assert _cache(client).hits == hits + 6  # all six panels from the cache
+    assert _cache(client).hits == hits + len(PANELS)  # every panel from the cache
 
 
 def test_a_cached_panel_is_the_panel_computed_afresh(signed_in: TestClient) -> None:
@@ -182,11 +183,11 @@ def test_later_the_same_day_the_panels_come_from_the_cache_and_the_next_day_afre
     signed_in.get("/dashboard?kommune=alle")
     hits, computed = _cache(signed_in).hits, _cache(signed_in).computed
     signed_in.get("/dashboard?kommune=alle")
-    assert (_cache(signed_in).hits, _cache(signed_in).computed) == (hits + 6, computed)
+    assert (_cache(signed_in).hits, _cache(signed_in).computed) == (hits + len(PANELS), computed)
     tomorrow = today() + timedelta(days=1)
     monkeypatch.setattr("app.pages.dashboard.routes.today", lambda: tomorrow)
     signed_in.get("/dashboard?kommune=alle")
-    assert _cache(signed_in).computed == computed + 6
+    assert _cache(signed_in).computed == computed + len(PANELS)
 
 
 def test_a_report_turns_stale_at_midnight_of_its_ninety_first_day(

@@ -115,6 +115,13 @@ def test_indicator_behind_its_path_is_flagged(
     assert body["summary"].startswith("10 von 120 Beschäftigte erreicht")
     page = client.get(f"/massnahmen/{code}").text
     assert 'data-flag="hinter-plan"' in page
+    # the dashboard counts it, from the flag the indicator keeps, and shows its card first
+    dashboard = client.get("/dashboard?kommune=erbach").text
+    behind = re.search(r'data-figure="indicators-behind">(\d+)<', dashboard)
+    assert behind and int(behind.group(1)) >= 1
+    panel = dashboard.split('id="panel-wirkung"', 1)[1]
+    first_card = panel.split("<article", 2)[1]
+    assert 'data-flag="hinter-plan"' in first_card
 
 
 def test_api_create_update_and_stale_version(
@@ -148,6 +155,7 @@ def test_api_create_update_and_stale_version(
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["target_value"] == 3000
+    assert changed.json()["version"] == 2, "one change moves the version once"
     stale = client.put(
         f"/api/v1/indicators/{ident}",
         json=body | {"target_value": 4000, "expected_version": 1},
@@ -194,6 +202,7 @@ def test_who_may_enter_values(client: TestClient, session: Session, api_token: A
     officer = {"Authorization": f"Bearer {api_token('digital.erbach')}"}
     ok = client.post(f"/api/v1/indicators/{ident}/values", json=value, headers=officer)
     assert ok.status_code == 201, ok.text
+    assert ok.json()["version"] == 2, "one entry moves the version once"
     again = client.post(
         f"/api/v1/indicators/{ident}/values", json=value | {"expected_version": 2}, headers=officer
     )

@@ -15,7 +15,7 @@ from app.accounts.permissions import Principal
 from app.core.enums import Role
 from app.core.errors import NotFound
 from app.indicators.chart import TrendChart, trend_chart
-from app.indicators.models import DIRECTION_LABELS, Direction, Goal, Indicator, IndicatorValue
+from app.indicators.models import DIRECTION_LABELS, Goal, Indicator, IndicatorValue
 from app.indicators.progress import Path, Reading, behind_plan, sentence, target_reached
 from app.indicators.schemas import IndicatorPublic, ValuePublic
 from app.municipalities.models import Municipality
@@ -265,7 +265,7 @@ def indicator_public(session: Session, card: Card, *, all_values: bool = True) -
         name=i.name,
         definition=i.definition,
         unit=i.unit,
-        direction=Direction(i.direction),
+        direction=i.direction,
         baseline_value=i.baseline_value,
         baseline_on=i.baseline_on,
         target_value=i.target_value,

@@ -6,12 +6,33 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from app.indicators.models import Goal, Indicator, IndicatorValue
-from app.indicators.progress import Reading
-from app.indicators.service import refresh_state
+from app.indicators.progress import Path, Reading, behind_plan, target_reached
 from app.portfolio.models import ActionField
 from app.seed.errors import SeedError
-from app.seed.indicator_schema import IndicatorsFile
+from app.seed.indicator_schema import IndicatorEntry, IndicatorsFile
 from app.seed.writer import SeedWriter
+
+
+def _derived(entry: IndicatorEntry) -> dict[str, object]:
+    """What the indicator keeps of its values (see ``indicators.service.refresh_state``),
+    written with it so that a seeded indicator is written once."""
+    latest = None
+    if entry.values:
+        last = max(entry.values, key=lambda value: value.date)
+        latest = Reading(last.date, last.value)
+    path = Path(
+        entry.direction,
+        entry.baseline.value,
+        entry.baseline.date,
+        entry.target.value,
+        entry.target.date,
+    )
+    return {
+        "latest_on": latest.measured_on if latest else None,
+        "latest_value": latest.value if latest else None,
+        "behind": behind_plan(path, latest),
+        "reached": target_reached(path, latest),
+    }
 
 
 def write_indicators(writer: SeedWriter, files: list[tuple[str, IndicatorsFile]]) -> None:
@@ -48,7 +69,8 @@ def write_indicators(writer: SeedWriter, files: list[tuple[str, IndicatorsFile]]
                     "source": entry.source,
                     "municipality_id": municipality_id,
                     "example": entry.example,
-                },
+                }
+                | _derived(entry),
             )
             for value in entry.values:
                 writer.upsert(
@@ -56,6 +78,3 @@ def write_indicators(writer: SeedWriter, files: list[tuple[str, IndicatorsFile]]
                     {"indicator_id": writer._id(indicator), "measured_on": value.date},
                     {"value": value.value, "note": value.note, "author_name": value.author},
                 )
-                refresh_state(indicator, Reading(value.date, value.value))
-            refresh_state(indicator)
-            session.flush()

@@ -16,8 +16,10 @@ from tests.integration.live import (
     json_of,
     one_winner,
     race,
+    signed_in_client,
     start_live_server,
 )
+from tests.integration.test_concurrency import COPIES, _indicator_forms
 from tests.judge_log import record_judge
 
 
@@ -70,3 +72,23 @@ def test_thirty_values_on_one_indicator_version_have_one_winner(server: LiveServ
         after = json_of(client.get(f"/api/v1/indicators/{indicator['id']}"))
     assert after["version"] == indicator["version"] + 1
     assert len(after["values"]) == 1
+
+
+def test_every_indicator_form_answers_while_the_others_wait_for_the_same_rows(
+    server: LiveServer,
+) -> None:
+    admin = bearer(server, "admin")
+    requests = _indicator_forms(server, admin, server.measure_codes()[3])
+    client = signed_in_client(server, "admin")
+    jobs = [(path, url, data) for path, (url, data) in requests.items() for _ in range(COPIES)]
+    try:
+        outcomes = race(len(jobs), lambda i: client.post(jobs[i][1], data=jobs[i][2]))
+    finally:
+        client.close()
+    failed = [
+        f"{jobs[i][0]}: {o.status} after {o.seconds:.1f} s {o.body[:120]}"
+        for i, o in enumerate(outcomes)
+        if o.status >= 500 or o.status == 0
+    ]
+    assert not failed, "\n".join(failed)
+    assert max(o.seconds for o in outcomes) < 30

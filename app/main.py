@@ -35,6 +35,9 @@ from app.finance.routes import haushalt as finance_haushalt_routes
 from app.finance.routes import haushaltsplan as finance_haushaltsplan_routes
 from app.finance.routes import kaemmerei as finance_kaemmerei_routes
 from app.finance.routes import mapping as finance_mapping_routes
+from app.indicators import api as indicators_api
+from app.indicators import routes as indicators_routes
+from app.indicators.queries import measure_indicators
 from app.pages.audit_log import router as audit_routes
 from app.pages.dashboard.cache import PanelCache
 from app.pages.dashboard.routes import router as dashboard_routes
@@ -60,6 +63,8 @@ def create_app() -> FastAPI:
     extend_measure_detail("council", council_view)
     read_decisions_with(decisions_by_code)
     extend_measure_detail("risks", risk_section)  # the measure page's "Risiken" section
+    # The measure page shows the measure's goals and indicators (a domain above the portfolio).
+    extend_measure_detail("indicators", measure_indicators)
     app = FastAPI(
         title="IKZ-Portfolio API",
         version=__version__,
@@ -113,4 +118,6 @@ def create_app() -> FastAPI:
     app.include_router(councils_baselines_api.router)
     app.include_router(risk_routes)
     app.include_router(risks_api)
+    app.include_router(indicators_routes.router)
+    app.include_router(indicators_api.router)
     return app

@@ -38,6 +38,7 @@ from app.finance.models import (
     MeasureProdukt,
     ProofOfUse,
 )
+from app.indicators.models import Goal, Indicator, IndicatorValue
 from app.municipalities.models import Municipality
 from app.portfolio.models import (
     ActionField,
@@ -68,11 +69,14 @@ __all__ = [
     "Deliberation",
     "Drawdown",
     "FundingProgramme",
+    "Goal",
     "Grant",
     "GrantFunding",
     "GrantMeasure",
     "HaushaltAccount",
     "HaushaltMapping",
+    "Indicator",
+    "IndicatorValue",
     "InvestmentNumber",
     "LedgerIssue",
     "LoginAttempt",

@@ -37,6 +37,7 @@ from app.core.enums import (
 )
 from app.finance.ledger import recompute as ledger
 from bench.bulk import bulk_insert, move_sequences, next_id
+from bench.generate_indicators import indicators
 from bench.generate_risks import risks
 
 # Hessen scale (scale factor 1.0) as asked for in the benchmark issue.
@@ -324,6 +325,7 @@ GENERATORS: list[Callable[[Context], None]] = [
     reports,
     audit,
     risks,
+    indicators,
 ]
 # Tables latest.json counts besides those the generators wrote.
 COUNTED = ("budget_share",)

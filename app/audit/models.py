@@ -28,6 +28,7 @@ ValueKind = Literal[
     "choice",
     "percent_bp",
     "number",
+    "hundredths",
     "municipality",
     "user",
     "hidden",

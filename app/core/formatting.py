@@ -65,6 +65,23 @@ def fmt_percent_bp(basis_points: int | None) -> str:
     return format_percent(Decimal(basis_points) / 10000, format="#,##0.00 %", locale=LOCALE)
 
 
+def fmt_hundredths(value: int | None) -> str:
+    """A figure held in hundredths of its unit: ``1.234,5`` (at most two decimals, none when
+    whole); a dash for no figure."""
+    if value is None:
+        return "–"
+    return format_decimal(Decimal(value) / 100, format="#,##0.##", locale=LOCALE)
+
+
+def parse_hundredths(text: str) -> int:
+    """Parse ``1.234,56`` or ``62,5`` or ``80`` into hundredths (123456, 6250, 8000)."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").strip()
+    if not cleaned or len(cleaned) > 30 or not _MONEY_RE.match(cleaned) or cleaned.startswith("-"):
+        raise ValueError("Bitte eine Zahl wie 1.234,5 eingeben (Komma für Nachkommastellen).")
+    value = Decimal(cleaned.replace(".", "").replace(",", "."))
+    return int((value * 100).to_integral_value())
+
+
 class MoneyFormatError(ValueError):
     """Input that is not an amount in German notation."""
 

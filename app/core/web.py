@@ -35,6 +35,7 @@ env.filters.update(
     amount=formatting.fmt_amount,
     number=formatting.fmt_number,
     percent_bp=formatting.fmt_percent_bp,
+    hundredths=formatting.fmt_hundredths,
     label=label,
     field_label=field_label,
     show=formatting.fmt_value,

@@ -19,7 +19,14 @@ from sqlmodel import Session, col
 from app.accounts.models import User
 from app.audit.models import AuditEvent, AuditField, audited_tables
 from app.core.enums import LABELS
-from app.core.formatting import fmt_date, fmt_datetime, fmt_money, fmt_number, fmt_percent_bp
+from app.core.formatting import (
+    fmt_date,
+    fmt_datetime,
+    fmt_hundredths,
+    fmt_money,
+    fmt_number,
+    fmt_percent_bp,
+)
 from app.core.rules import shown
 from app.municipalities.models import Municipality
 
@@ -104,6 +111,8 @@ def _value(spec: AuditField, value: Any, names: _Names) -> str:
         return fmt_money(value)
     if kind == "percent_bp" and isinstance(value, int):
         return fmt_percent_bp(value)
+    if kind == "hundredths" and isinstance(value, int):
+        return fmt_hundredths(value)
     if kind == "number" and isinstance(value, int):
         return fmt_number(value)
     if kind == "bool":

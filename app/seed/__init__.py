@@ -20,6 +20,7 @@ from app.core.resources import resource_dir
 from app.seed.checks import check
 from app.seed.council_writer import CouncilWriter
 from app.seed.errors import SeedError
+from app.seed.indicator_writer import write_indicators
 from app.seed.reader import SeedFiles, read_directory
 from app.seed.risk_writer import write_risks
 from app.seed.writer import SeedReport, SeedWriter
@@ -70,6 +71,7 @@ def run_seed(
             measures = [m for _file, content in files.measures for m in content.measures]
             CouncilWriter(writer).write(files, measures)
             write_risks(writer, files, {m.code: m.lead for m in measures})
+            write_indicators(writer, files.indicators)
             if demo_users:
                 if progress is not None:
                     progress("Demo-Benutzer")

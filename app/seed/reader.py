@@ -18,6 +18,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
 from app.seed.errors import SeedError
+from app.seed.indicator_schema import IndicatorsFile
 from app.seed.schema import (
     CouncilsFile,
     FundingFile,
@@ -36,6 +37,7 @@ FILE_KINDS: dict[str, type[BaseModel]] = {
     "measures": MeasuresFile,
     "councils": CouncilsFile,
     "risks": RisksFile,
+    "indicators": IndicatorsFile,
 }
 
 _BUCKET = {
@@ -46,6 +48,7 @@ _BUCKET = {
     "measures": "measures",
     "councils": "councils",
     "risks": "risks",
+    "indicators": "indicators",
 }
 _KEEP_AS_TEXT = {"tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _IDENTIFYING_KEYS = (
@@ -95,6 +98,7 @@ class SeedFiles:
     haushalt: list[tuple[str, HaushaltFile]] = field(default_factory=list)
     councils: list[tuple[str, CouncilsFile]] = field(default_factory=list)
     risks: list[tuple[str, RisksFile]] = field(default_factory=list)
+    indicators: list[tuple[str, IndicatorsFile]] = field(default_factory=list)
 
 
 def file_kind(path: Path) -> str | None:

@@ -5,7 +5,7 @@ The risk register of the measures: title, cause, effect, probability and impact 
 responsible municipality, mitigation, status and review date.
 
 Revision ID: 0018r
-Revises: 0016a
+Revises: 0018i
 Create Date: 2026-12-07 01:41:35.887917
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0018r"
-down_revision: str | None = "0016a"
+down_revision: str | None = "0018i"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -65,6 +65,18 @@ _MARKS = """() => {
             });
         });
     });
+    // The server-drawn trend charts of the KPI cards: every measured value is a dot.
+    document.querySelectorAll('svg.kpi-chart__svg').forEach((svg, chart) => {
+        const card = svg.closest('[data-indicator]');
+        const name = 'Indikator ' + (card ? card.dataset.indicator : chart + 1);
+        svg.querySelectorAll('[data-mark="value"]').forEach((dot) => {
+            const box = dot.getBoundingClientRect();
+            if (box.width < 3 || box.height < 3) return;
+            marks.push({chart: name, trace: 0, kind: 'marker',
+                        x: box.left + window.scrollX, y: box.top + window.scrollY,
+                        w: box.width, h: box.height});
+        });
+    });
     return marks;
 }"""
 # A bar is a filled or hatched area: a good part of it must be coloured (a hatched bar shows
@@ -88,7 +100,8 @@ def _coloured(pixel: tuple[int, ...]) -> bool:
 
 
 def chart_marks(page: Any) -> list[Mark]:
-    """Every bar and marker of every drawn Plotly chart, with how much of it shows colour."""
+    """Every bar and marker of every drawn Plotly chart and every value dot of a KPI card's
+    trend, with how much of it shows colour."""
     boxes: list[dict[str, Any]] = page.evaluate(_MARKS)
     if not boxes:
         return []

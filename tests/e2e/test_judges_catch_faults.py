@@ -278,3 +278,33 @@ def test_the_print_judge_finds_a_cut_table_a_lonely_heading_and_no_footer(
     assert any("Seite 1: nur 'Dashboard gesamte IKZ'" in f for f in faults), faults
     assert any("abgeschnitten am rechten Rand" in f for f in faults), faults
     assert any("ohne Seitenzahl" in f for f in faults) and any("ohne Stand" in f for f in faults)
+
+
+def _kpi_card(fill: str) -> str:
+    dots = "".join(
+        f'<circle data-mark="value" cx="{x}" cy="60" r="5" style="fill:{fill}"></circle>'
+        for x in (60, 140)
+    )
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Probe</title></head>'
+        '<body style="background:#fff"><article data-indicator="7">'
+        '<svg class="kpi-chart__svg" viewBox="0 0 200 100" style="width:400px;height:200px">'
+        '<line x1="0" y1="20" x2="200" y2="20" style="stroke:#b3261e"></line>'
+        f"{dots}</svg></article></body></html>"
+    )
+
+
+def test_the_chart_judge_finds_kpi_dots_drawn_in_white(browser: Any) -> None:
+    """A trend whose value dots take the card's background colour shows no value at all."""
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    page = context.new_page()
+    try:
+        page.set_content(_kpi_card("#1d5a8c"))
+        clean = chart_marks(page)
+        page.set_content(_kpi_card("#ffffff"))
+        broken = chart_marks(page)
+    finally:
+        context.close()
+    assert len(clean) == 2 and invisible_marks(clean) == []
+    assert len(broken) == 2 and len(invisible_marks(broken)) == 2
+    assert invisible_marks(broken)[0].startswith("Indikator 7")

@@ -84,7 +84,13 @@ def signed_in_client(server: LiveServer, username: str) -> httpx.Client:
     """An HTTP client with a browser session of ``username`` (and its CSRF token as a header)."""
     import re
 
-    client = httpx.Client(base_url=server.base_url, timeout=RACE_TIMEOUT)
+    # No pool limit: a race sends all its requests at once through this one client, and a
+    # bounded pool would queue them on the client's side instead of at the server.
+    client = httpx.Client(
+        base_url=server.base_url,
+        timeout=RACE_TIMEOUT,
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=None),
+    )
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token

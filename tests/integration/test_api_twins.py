@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
 from app.accounts.models import RoleAssignment, User
@@ -19,6 +20,7 @@ from app.portfolio.models import Measure, Milestone, ProjectPlan
 from app.risks.models import Risk
 from tests.conftest import sign_in
 from tests.integration.hostile import api_routes
+from tests.integration.indicator_targets import indicator_json, make_indicator
 from tests.integration.test_permission_matrix import STATE_CHANGING, _council_targets
 
 
@@ -598,6 +600,19 @@ def _r(t: Targets) -> str:
     return f"{_m(t)}/risks/{t.risk.id}"
 
 
+def _indicator_url(t: Targets, suffix: str = "") -> str:
+    """An indicator of the target measure kept by Erbach (made once per test)."""
+    session = object_session(t.measure)
+    assert isinstance(session, Session)
+    if "indicator_id" not in t.council:
+        t.council["indicator_id"] = make_indicator(session, t.measure, "erbach").id
+    return f"/api/v1/indicators/{t.council['indicator_id']}{suffix}"
+
+
+def _value(**changes: Any) -> dict[str, Any]:
+    return {"measured_on": "2026-06-01", "value": 4200, "note": "", "expected_version": 1} | changes
+
+
 TWINS += [
     Twin(
         "POST",
@@ -624,6 +639,32 @@ TWINS += [
         lambda t: {"expected_version": t.risk.version if t.risk else 0},
         lambda t: {"expected_version": "eins"},
         lambda t: (f"{_r(t)}/close", {"expected_version": 9}),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/measures/{code}/indicators",
+        201,
+        lambda t: f"{_m(t)}/indicators",
+        lambda t: indicator_json("erbach"),
+        lambda t: indicator_json("erbach", target_on="2024-01-01"),
+    ),
+    Twin(
+        "PUT",
+        "/api/v1/indicators/{indicator_id}",
+        200,
+        _indicator_url,
+        lambda t: indicator_json("erbach", expected_version=1),
+        lambda t: indicator_json("erbach", unit="", expected_version=1),
+        lambda t: (_indicator_url(t), indicator_json("erbach", expected_version=7)),
+    ),
+    Twin(
+        "POST",
+        "/api/v1/indicators/{indicator_id}/values",
+        201,
+        lambda t: _indicator_url(t, "/values"),
+        lambda t: _value(),
+        lambda t: _value(value=-1),
+        lambda t: (_indicator_url(t, "/values"), _value(expected_version=0)),
     ),
 ]
 INVALID_BY_QUERY = {

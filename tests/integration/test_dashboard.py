@@ -27,7 +27,16 @@ from tests.integration.conftest import StatementCounter
 BERLIN_ZONE = ZoneInfo("Europe/Berlin")
 
 SLUGS = ("erbach", "michelstadt", "oberzent", "brombachtal")
-PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan", "risiken")
+PANELS = (
+    "kennzahlen",
+    "fortschritt",
+    "status",
+    "budget",
+    "foerderung",
+    "zeitplan",
+    "wirkung",
+    "risiken",
+)
 CHARTS = ("chart-fortschritt", "chart-status", "chart-budget", "chart-foerderung", "chart-zeitplan")
 INACTIVE = {"abgeschlossen", "verworfen"}
 

@@ -41,6 +41,7 @@ from app.municipalities.models import Municipality
 from app.portfolio.models import Measure, Milestone, Participation, ProjectPlan
 from app.risks.models import Risk
 from tests.conftest import sign_in
+from tests.integration.indicator_targets import indicator_form, indicator_json, make_indicator
 
 Expected = Literal["allowed", "forbidden", "anonymous"]
 ROLES = ("admin", "digital", "hauptamt", "finanzen", "leser", "anonymous")
@@ -845,6 +846,57 @@ RULES: dict[tuple[str, str], Entry] = {
         lambda ctx: Req(
             f"/api/v1/proofs-of-use/{ctx.proof_id}",
             json={"submitted_on": "2026-03-01", "expected_version": 1},
+        ),
+    ),
+}
+
+# Goals and indicators: officers of an involved municipality define a measure's indicators; the
+# officers of the responsible municipality enter its values; action fields' are the admin's.
+RULES |= {
+    ("POST", "/massnahmen/{code}/indikatoren/neu"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/massnahmen/{ctx.measure.code}/indikatoren/neu", data=indicator_form(ctx.slug)
+        ),
+    ),
+    ("POST", "/api/v1/measures/{code}/indicators"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/measures/{ctx.measure.code}/indicators", json=indicator_json(ctx.slug)
+        ),
+    ),
+    ("POST", "/indikatoren/{indicator_id}/bearbeiten"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/indikatoren/{make_indicator(ctx.session, ctx.measure, ctx.slug).id}/bearbeiten",
+            data=indicator_form(ctx.slug, expected_version="1"),
+        ),
+    ),
+    ("PUT", "/api/v1/indicators/{indicator_id}"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/indicators/{make_indicator(ctx.session, ctx.measure, ctx.slug).id}",
+            json=indicator_json(ctx.slug, expected_version=1),
+        ),
+    ),
+    ("POST", "/indikatoren/{indicator_id}/werte"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/indikatoren/{make_indicator(ctx.session, ctx.measure, ctx.slug).id}/werte",
+            data={"measured_on": "01.06.2026", "value": "42", "expected_version": "1"},
+        ),
+    ),
+    ("POST", "/api/v1/indicators/{indicator_id}/values"): Entry(
+        municipal("digital"),
+        lambda ctx: Req(
+            f"/api/v1/indicators/{make_indicator(ctx.session, ctx.measure, ctx.slug).id}/values",
+            json={"measured_on": "2026-06-01", "value": 4200, "note": "", "expected_version": 1},
+        ),
+    ),
+    ("POST", "/strategie/handlungsfelder/{code}/indikatoren/neu"): Entry(
+        admin_only,
+        lambda ctx: Req(
+            "/strategie/handlungsfelder/HF1/indikatoren/neu", data=indicator_form(ctx.slug)
         ),
     ),
 }

@@ -13,6 +13,7 @@ from app.core.rules.dates import Day, not_before, parse_day
 from app.core.rules.numbers import (
     BasisPoints,
     Cents,
+    Hundredths,
     QueryNumber,
     Version,
     Whole,
@@ -49,6 +50,7 @@ __all__ = [
     "Day",
     "Flag",
     "FormName",
+    "Hundredths",
     "Keyed",
     "Many",
     "OneOf",

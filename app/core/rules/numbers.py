@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.core.formatting import MoneyFormatError, parse_money, parse_percent_bp
+from app.core.formatting import (
+    MoneyFormatError,
+    fmt_hundredths,
+    parse_hundredths,
+    parse_money,
+    parse_percent_bp,
+)
 from app.core.rules.base import _ASCII_DIGITS, MAX_CENTS, MAX_YEAR, MIN_YEAR, _fail, _Rule
 
 
@@ -152,4 +158,42 @@ class BasisPoints(_Rule):
             "minimum": 0,
             "maximum": 10000,
             "description": "Hundertstel Prozent (10000 = 100 %)",
+        }
+
+
+@dataclass(frozen=True)
+class Hundredths(_Rule):
+    """A measured figure in hundredths of its unit: an integer in JSON (6250 for 62,5), German
+    decimals in forms (``62,5``); from 0 to ``le``."""
+
+    le: int = 100_000_000_000
+    optional: bool = False
+    message: str = ""
+    json_type: str = "integer"
+
+    def parse(self, value: Any, form: bool) -> int | None:
+        if value is None or (form and isinstance(value, str) and not value.strip()):
+            if self.optional:
+                return None
+            raise _fail(self.message or "Bitte einen Wert angeben.")
+        if form and isinstance(value, str):
+            try:
+                number = parse_hundredths(value)
+            except ValueError as exc:
+                raise _fail(str(exc)) from None
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            raise _fail("Bitte den Wert in Hundertstel der Einheit als ganze Zahl angeben.")
+        if number < 0:
+            raise _fail("Der Wert darf nicht negativ sein.")
+        if number > self.le:
+            raise _fail(f"Der Wert darf höchstens {fmt_hundredths(self.le)} betragen.")
+        return number
+
+    def json_extra(self) -> dict[str, Any]:
+        return {
+            "minimum": 0,
+            "maximum": self.le,
+            "description": "Hundertstel der Einheit (6250 = 62,5)",
         }

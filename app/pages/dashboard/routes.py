@@ -22,6 +22,7 @@ from app.core.resources import STATIC_DIR
 from app.core.timeutil import today, utcnow
 from app.core.web import is_htmx_partial, render, static_url, templates
 from app.finance.queries import lookups as finance_queries
+from app.indicators.queries import impact_panel
 from app.municipalities import queries as municipality_queries
 from app.municipalities.models import Municipality
 from app.pages.dashboard import charts, service
@@ -122,6 +123,13 @@ def _panel_context(
                 filters, wahrscheinlichkeit=str(p), auswirkung=str(i)
             ),
             "risk_list_url": service.risk_list_url,
+        }
+    if name == "wirkung":
+        municipality_id = filters.municipality.id if filters.municipality else None
+        return {
+            "impact": impact_panel(
+                session, municipality_id=municipality_id, field_code=filters.field_code
+            )
         }
     raise KeyError(name)
 

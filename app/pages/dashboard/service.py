@@ -35,7 +35,16 @@ from app.risks import queries as risk_queries
 
 T = TypeVar("T")
 
-PANELS = ("kennzahlen", "fortschritt", "status", "budget", "foerderung", "zeitplan", "risiken")
+PANELS = (
+    "kennzahlen",
+    "fortschritt",
+    "status",
+    "budget",
+    "foerderung",
+    "zeitplan",
+    "wirkung",
+    "risiken",
+)
 TIMELINE_LIMIT = 25
 # With more municipalities in view, the per-municipality panels show this many (the busiest).
 MUNICIPALITY_LIMIT = 20

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from app.accounts.deps import CurrentUser
+from app.accounts.permissions import Principal
 from app.core.api import API_PREFIX, RecordId, created, link, responses
 from app.core.deps import SessionDep
 from app.core.errors import NotFound
@@ -39,6 +40,12 @@ def _enterer(indicator_id: RecordId, session: SessionDep, user: CurrentUser) -> 
     return service.require_value_enterer(session=session, actor=user, indicator_id=indicator_id)
 
 
+def _indicator_role(user: CurrentUser) -> Principal:
+    service.require_indicator_role(user)
+    return user
+
+
+IndicatorRole = Annotated[Principal, Depends(_indicator_role)]
 Definer = Annotated[Measure, Depends(_definer)]
 Changer = Annotated[Indicator, Depends(_changer)]
 Enterer = Annotated[Indicator, Depends(_enterer)]
@@ -114,6 +121,7 @@ def create_indicator(
     responses=responses(403, 404, 409, 422),
 )
 def update_indicator(
+    _may: IndicatorRole,  # the role first: a reader gets 403 whatever the address says
     indicator_id: RecordId,
     _indicator: Changer,
     body: IndicatorUpdate,
@@ -139,6 +147,7 @@ def update_indicator(
     responses=responses(403, 404, 409, 422),
 )
 def add_value(
+    _may: IndicatorRole,  # the role first: a reader gets 403 whatever the address says
     indicator_id: RecordId,
     _indicator: Enterer,
     body: ValueIn,

@@ -126,9 +126,15 @@ def measure_or_404(session: Session, code: str) -> Measure:
     return portfolio_queries.measure_or_404(session, code)
 
 
+def require_indicator_role(actor: Principal) -> None:
+    """Only the IKZ-Koordination and Digitalisierungsbeauftragte change indicators or enter
+    values anywhere; everybody else gets 403 before an address or a body is looked at."""
+    require(actor.is_admin or bool(actor.municipalities_with(Role.digital)), DEFINE_MESSAGE)
+
+
 def definable_measure(*, session: Session, actor: Principal, code: str) -> Measure:
     """The measure if ``actor`` may define its indicators (404 before 403)."""
-    require(actor.is_admin or bool(actor.municipalities_with(Role.digital)), DEFINE_MESSAGE)
+    require_indicator_role(actor)
     measure = measure_or_404(session, code)
     require(can_define_for_measure(actor, involved_ids(session, measure)), DEFINE_MESSAGE)
     return measure

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "0018i"
 down_revision: str | None = "0016a"
 branch_labels: str | Sequence[str] | None = None

@@ -6,7 +6,7 @@ else the gross one; closed risks count in neither the matrix nor "hohe Risiken".
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -134,11 +134,6 @@ def risks_of_measure(session: Session, measure_id: int, on: date | None = None) 
     return _views(session, query, on or today())
 
 
-def risk_in_measure(session: Session, measure_id: int, risk_id: int) -> Risk | None:
-    risk = session.get(Risk, risk_id)
-    return risk if risk is not None and risk.measure_id == measure_id else None
-
-
 @dataclass(frozen=True)
 class RiskFilter:
     """The risk list's filters (already validated; ids resolved)."""
@@ -245,18 +240,6 @@ def matrix(session: Session, measures: Any, on: date | None = None) -> Matrix:
         result.counts[(int(probability), int(impact))] = int(count)
         result.overdue += int(late or 0)
     return result
-
-
-def risk_counts_by_measure(session: Session, measure_ids: Sequence[int]) -> dict[int, int]:
-    """Open risks rated "hoch" per measure (for lists that mark them)."""
-    if not measure_ids:
-        return {}
-    rows = session.execute(
-        select(col(Risk.measure_id), func.count(col(Risk.id)))
-        .where(col(Risk.measure_id).in_(measure_ids), is_high())
-        .group_by(col(Risk.measure_id))
-    ).all()
-    return {int(m): int(n) for m, n in rows}
 
 
 @dataclass(frozen=True)

@@ -100,19 +100,34 @@ def _cards(session: Session, where: Iterable[object], *, limit: int | None = Non
 
 
 def _attach_values(session: Session, cards: Sequence[Card]) -> None:
+    """Each card's newest ``VALUES_ON_CARD`` values, numbered per indicator in SQL, so an
+    indicator with a long history is not read whole."""
     by_id = {int(card.indicator.id or 0): card for card in cards}
     if not by_id:
         return
+    newest = (
+        select(
+            col(IndicatorValue.id).label("value_id"),
+            func.row_number()
+            .over(
+                partition_by=col(IndicatorValue.indicator_id),
+                order_by=(col(IndicatorValue.measured_on).desc(), col(IndicatorValue.id).desc()),
+            )
+            .label("rank"),
+        )
+        .where(col(IndicatorValue.indicator_id).in_(by_id))
+        .subquery()
+    )
     found: dict[int, list[IndicatorValue]] = defaultdict(list)
     for value in session.execute(
         select(IndicatorValue)
-        .where(col(IndicatorValue.indicator_id).in_(by_id))
-        .order_by(col(IndicatorValue.measured_on).desc())
+        .join(newest, newest.c.value_id == col(IndicatorValue.id))
+        .where(newest.c.rank <= VALUES_ON_CARD)
+        .order_by(col(IndicatorValue.measured_on), col(IndicatorValue.id))
     ).scalars():
-        if len(found[value.indicator_id]) < VALUES_ON_CARD:
-            found[value.indicator_id].append(value)
+        found[value.indicator_id].append(value)
     for indicator_id, values in found.items():
-        by_id[indicator_id].values = list(reversed(values))
+        by_id[indicator_id].values = values
 
 
 def measure_cards(session: Session, measure_id: int) -> list[Card]:

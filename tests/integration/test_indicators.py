@@ -275,3 +275,29 @@ def test_xlsx_holds_numbers_and_formula_text_stays_text(
     values = [r for r in book["Messwerte"].iter_rows(values_only=True) if r[0] == "=HYPERLINK(1)"]
     assert values and values[0][2] == 33.25
     assert client.get("/indikatoren/export.xlsx?kommune=nirgendwo").status_code == 422
+
+
+def test_a_long_history_shows_its_newest_values_oldest_first(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    from datetime import date
+
+    from app.indicators.models import IndicatorValue
+    from app.indicators.queries import VALUES_ON_CARD
+
+    login(client, "digital.erbach")
+    indicator_id = define(client, measure_of(session, "erbach").code)
+    months = [date(2025 + (1 + m) // 12, (1 + m) % 12 + 1, 1) for m in range(30)]
+    assert months[0] == date(2025, 2, 1) and months[-1] == date(2027, 7, 1)
+    for number, month in enumerate(months):
+        session.add(
+            IndicatorValue(indicator_id=indicator_id, measured_on=month, value=2100 + number)
+        )
+    session.flush()
+
+    card = client.get(f"/indikatoren/{indicator_id}").text
+    assert card.count('data-mark="value"') == VALUES_ON_CARD == 24
+    shown = [m for m in months if m.strftime("%d.%m.%Y") in card]
+    assert shown == months[6:], "the 24 newest values, not the six oldest"
+    positions = [card.rindex(m.strftime("%d.%m.%Y")) for m in shown]
+    assert positions == sorted(positions), "the table lists them oldest first"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from app.core.formatting import (
     MoneyFormatError,
@@ -97,103 +97,99 @@ def money_text_to_cents(text: str) -> int:
 
 
 @dataclass(frozen=True)
-class Cents(_Rule):
+class _Scaled(_Rule):
+    """A decimal figure kept as a whole number of its smallest step (cents, basis points,
+    hundredths): an integer in JSON, German decimals in forms; from 0 to ``le``. The kinds
+    differ only in how a form's text is read and in what they say."""
+
+    le: int = 0
+    optional: bool = False
+    message: str = ""
+    json_type: str = "integer"
+
+    missing: ClassVar[str] = "Bitte einen Wert angeben."
+    not_whole: ClassVar[str] = "Bitte eine ganze Zahl angeben."
+    negative: ClassVar[str] = "Der Wert darf nicht negativ sein."
+    description: ClassVar[str] = ""
+
+    def read_text(self, text: str) -> int:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def too_large(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def parse(self, value: Any, form: bool) -> int | None:
+        if value is None or (form and isinstance(value, str) and not value.strip()):
+            if self.optional:
+                return None
+            raise _fail(self.message or self.missing)
+        if form and isinstance(value, str):
+            number = self.read_text(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            raise _fail(self.not_whole)
+        if number < 0:
+            raise _fail(self.negative)
+        if number > self.le:
+            raise _fail(self.too_large())
+        return number
+
+    def json_extra(self) -> dict[str, Any]:
+        return {"minimum": 0, "maximum": self.le, "description": self.description}
+
+
+@dataclass(frozen=True)
+class Cents(_Scaled):
     """An amount: integer cents in JSON, German euros (``1.234,56``) in forms; 0 to 1 bn €."""
 
-    optional: bool = False
-    message: str = ""
-    json_type: str = "integer"
+    le: int = MAX_CENTS
+    missing: ClassVar[str] = "Bitte einen Betrag angeben (0 ist erlaubt)."
+    not_whole: ClassVar[str] = "Bitte einen Betrag in Cent als ganze Zahl angeben."
+    negative: ClassVar[str] = "Der Betrag darf nicht negativ sein."
+    description: ClassVar[str] = "Betrag in Cent"
 
-    def parse(self, value: Any, form: bool) -> int | None:
-        if value is None or (form and isinstance(value, str) and not value.strip()):
-            if self.optional:
-                return None
-            raise _fail(self.message or "Bitte einen Betrag angeben (0 ist erlaubt).")
-        if form and isinstance(value, str):
-            cents = money_text_to_cents(value)
-        elif isinstance(value, int) and not isinstance(value, bool):
-            cents = value
-        else:
-            raise _fail("Bitte einen Betrag in Cent als ganze Zahl angeben.")
-        if cents < 0:
-            raise _fail("Der Betrag darf nicht negativ sein.")
-        if cents > MAX_CENTS:
-            raise _fail("Der Betrag darf höchstens 1.000.000.000,00 € betragen.")
-        return cents
+    def read_text(self, text: str) -> int:
+        return money_text_to_cents(text)
 
-    def json_extra(self) -> dict[str, Any]:
-        return {"minimum": 0, "maximum": MAX_CENTS, "description": "Betrag in Cent"}
+    def too_large(self) -> str:
+        return "Der Betrag darf höchstens 1.000.000.000,00 € betragen."
 
 
 @dataclass(frozen=True)
-class BasisPoints(_Rule):
+class BasisPoints(_Scaled):
     """A share or rate: basis points of 100 % in JSON (3333), per cent in forms (``33,33``)."""
 
-    optional: bool = False
-    message: str = ""
-    json_type: str = "integer"
+    le: int = 10_000
+    missing: ClassVar[str] = "Bitte einen Prozentsatz angeben."
+    not_whole: ClassVar[str] = "Bitte einen Anteil in Hundertstel Prozent als ganze Zahl angeben."
+    negative: ClassVar[str] = "Der Prozentsatz darf nicht negativ sein."
+    description: ClassVar[str] = "Hundertstel Prozent (10000 = 100 %)"
 
-    def parse(self, value: Any, form: bool) -> int | None:
-        if value is None or (form and isinstance(value, str) and not value.strip()):
-            if self.optional:
-                return None
-            raise _fail(self.message or "Bitte einen Prozentsatz angeben.")
-        if form and isinstance(value, str):
-            try:
-                points = parse_percent_bp(value)
-            except ValueError as exc:
-                raise _fail(str(exc)) from None
-        elif isinstance(value, int) and not isinstance(value, bool):
-            points = value
-        else:
-            raise _fail("Bitte einen Anteil in Hundertstel Prozent als ganze Zahl angeben.")
-        if points < 0:
-            raise _fail("Der Prozentsatz darf nicht negativ sein.")
-        if points > 10000:
-            raise _fail("Der Prozentsatz darf höchstens 100 % betragen.")
-        return points
+    def read_text(self, text: str) -> int:
+        try:
+            return parse_percent_bp(text)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
 
-    def json_extra(self) -> dict[str, Any]:
-        return {
-            "minimum": 0,
-            "maximum": 10000,
-            "description": "Hundertstel Prozent (10000 = 100 %)",
-        }
+    def too_large(self) -> str:
+        return "Der Prozentsatz darf höchstens 100 % betragen."
 
 
 @dataclass(frozen=True)
-class Hundredths(_Rule):
+class Hundredths(_Scaled):
     """A measured figure in hundredths of its unit: an integer in JSON (6250 for 62,5), German
     decimals in forms (``62,5``); from 0 to ``le``."""
 
     le: int = 100_000_000_000
-    optional: bool = False
-    message: str = ""
-    json_type: str = "integer"
+    not_whole: ClassVar[str] = "Bitte den Wert in Hundertstel der Einheit als ganze Zahl angeben."
+    description: ClassVar[str] = "Hundertstel der Einheit (6250 = 62,5)"
 
-    def parse(self, value: Any, form: bool) -> int | None:
-        if value is None or (form and isinstance(value, str) and not value.strip()):
-            if self.optional:
-                return None
-            raise _fail(self.message or "Bitte einen Wert angeben.")
-        if form and isinstance(value, str):
-            try:
-                number = parse_hundredths(value)
-            except ValueError as exc:
-                raise _fail(str(exc)) from None
-        elif isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        else:
-            raise _fail("Bitte den Wert in Hundertstel der Einheit als ganze Zahl angeben.")
-        if number < 0:
-            raise _fail("Der Wert darf nicht negativ sein.")
-        if number > self.le:
-            raise _fail(f"Der Wert darf höchstens {fmt_hundredths(self.le)} betragen.")
-        return number
+    def read_text(self, text: str) -> int:
+        try:
+            return parse_hundredths(text)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
 
-    def json_extra(self) -> dict[str, Any]:
-        return {
-            "minimum": 0,
-            "maximum": self.le,
-            "description": "Hundertstel der Einheit (6250 = 62,5)",
-        }
+    def too_large(self) -> str:
+        return f"Der Wert darf höchstens {fmt_hundredths(self.le)} betragen."

@@ -22,7 +22,8 @@ from sqlmodel import Session
 from app.core.enums import BaselineReason
 from app.councils import baselines
 from app.councils.queries.baselines import changes_since
-from bench.run import Options, postgres_database, prepare, sqlite_database
+from bench import server as servers
+from bench.run import Options, prepare
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -38,7 +39,7 @@ def _take(session: Session, name: str) -> tuple[Any, float]:
 
 def measure(url: str, scale: float, changed_share: float, log: Any = print) -> dict[str, Any]:
     options = Options(
-        scale=scale, seed=421, seconds=0, clients=0, max_requests=0, workers=1, databases=[]
+        scale=scale, seed=421, seconds=0, clients=[], max_requests=0, workers=1, databases=[]
     )
     dataset, _token = prepare(url, options, log)
     engine = create_engine(url)
@@ -97,7 +98,7 @@ def main() -> None:
     parser.add_argument("--changed", type=float, default=0.02, help="share of measures changed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ikz-bench-baselines-") as tmp:
-        database = sqlite_database if args.db == "sqlite" else postgres_database
+        database = servers.sqlite_database if args.db == "sqlite" else servers.postgres_cluster
         with database(Path(tmp)) as url:
             result = measure(url, args.scale, args.changed) | {"database": args.db}
     RESULTS.mkdir(exist_ok=True)

@@ -32,7 +32,7 @@ def bulk_insert(conn: Connection, name: str, rows: Iterable[dict[str, Any]]) -> 
     only the database's defaults, and columns added later often have none there)."""
     columns = [c.name for c in table(name).columns]
     defaults = {
-        c.name: c.default.arg
+        c.name: c.default.arg  # type: ignore[attr-defined]
         for c in table(name).columns
         if c.default is not None and getattr(c.default, "is_scalar", False)
     }

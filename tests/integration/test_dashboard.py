@@ -404,3 +404,35 @@ def test_with_many_municipalities_the_busiest_are_shown_and_the_rest_named(
     # one municipality chosen: its own figures, no note
     single = signed_in.get("/dashboard?kommune=viele-00").text
     assert "weitere finden Sie" not in single
+
+
+def test_open_decisions_follow_the_latest_deciding_step(
+    client: TestClient, session: Session
+) -> None:
+    """Agreed, then refused, then an agreement dated before that refusal, then agreed again:
+    the latest deciding beschließend step (by session date) tells whether the measure counts
+    among Michelstadt's open decisions, in the whole IKZ and in Michelstadt's own view."""
+    from tests.conftest import sign_in
+    from tests.integration.test_history_readable import record_decision
+
+    sign_in(client, "hauptamt.michelstadt")
+    code = next(m.code for m in _involved(session, "michelstadt") if m.status not in INACTIVE)
+
+    def open_decisions() -> tuple[int, int]:
+        whole = client.get("/dashboard?kommune=alle").text
+        own = client.get("/dashboard?kommune=michelstadt").text
+        return _int(_figure(whole, "pending-michelstadt")), _int(
+            _figure(own, "pending-michelstadt")
+        )
+
+    record_decision(client, "michelstadt", code, "zugestimmt", "2030-02-14")
+    released = open_decisions()
+    record_decision(client, "michelstadt", code, "abgelehnt", "2030-03-14")
+    refused = open_decisions()
+    assert refused == (released[0] + 1, released[1] + 1)
+    record_decision(client, "michelstadt", code, "zugestimmt", "2030-01-10")
+    assert open_decisions() == refused, "an agreement dated before the refusal decides nothing"
+    record_decision(client, "michelstadt", code, "vertagt", "2030-05-01")
+    assert open_decisions() == refused, "a deferral decides nothing"
+    record_decision(client, "michelstadt", code, "geaendert_zugestimmt", "2030-04-01")
+    assert open_decisions() == released

@@ -1,7 +1,7 @@
 """A measure's approval per municipality, derived from the beschließend steps of the Vorlagen of
 that municipality that concern the measure (nothing stores it twice).
 
-The rule, in Python (:func:`approval_states`) and in SQL (:func:`agreed`) alike: the latest
+The rule, in Python (:func:`approval_states`) and in SQL (:func:`released_pairs`) alike: the latest
 decided beschließend step that agreed or refused decides (by session date, then order of
 recording); a "vertagt" defers and decides nothing. A measure is released for a municipality
 when that step agreed ("zugestimmt" or "geändert zugestimmt").
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Subquery, func, select
 from sqlmodel import Session, col
 
 from app.core.enums import DecisionResult, DeliberationRole, SessionStatus
@@ -165,49 +164,41 @@ def state_of(
     )
 
 
-def agreed(measure_id: Any, municipality_id: Any) -> ColumnElement[bool]:
-    """SQL: the measure is released for the municipality (the rule of this module).
+def released_pairs(municipality_id: int | None = None) -> Subquery:
+    """SQL: the (``measure_id``, ``municipality_id``) pairs released by the rule of this module
+    (of one municipality's Vorlagen when given).
 
-    ``measure_id`` and ``municipality_id`` are columns of the outer query (for lists and
-    counts: "Beschluss offen" is its negation).
+    One pass over the deciding beschließend steps, numbered per pair from the latest (session
+    date, then order of recording); a pair is released when its latest one agreed. Outer-join it
+    to count "Beschluss offen" (no row); a pair occurs at most once.
     """
-    pm2 = aliased(ProposalMeasure)
-    p2 = aliased(Proposal)
-    d2 = aliased(Deliberation)
-    s2 = aliased(CouncilSession)
-    refused_later = (
-        select(col(d2.id))
-        .select_from(pm2)
-        .join(p2, col(p2.id) == col(pm2.proposal_id))
-        .join(d2, col(d2.proposal_id) == col(p2.id))
-        .join(s2, col(s2.id) == col(d2.session_id))
-        .where(
-            col(pm2.measure_id) == measure_id,
-            col(p2.municipality_id) == municipality_id,
-            col(d2.role) == DeliberationRole.beschliessend.value,
-            col(d2.result) == DecisionResult.abgelehnt.value,
-            or_(
-                col(s2.held_on) > col(CouncilSession.held_on),
-                and_(
-                    col(s2.held_on) == col(CouncilSession.held_on),
-                    col(d2.id) > col(Deliberation.id),
-                ),
-            ),
-        )
+    latest_first = func.row_number().over(
+        partition_by=(col(ProposalMeasure.measure_id), col(Proposal.municipality_id)),
+        order_by=(col(CouncilSession.held_on).desc(), col(Deliberation.id).desc()),
     )
-    return exists(
-        select(col(Deliberation.id))
+    only = [] if municipality_id is None else [col(Proposal.municipality_id) == municipality_id]
+    steps = (
+        select(
+            col(ProposalMeasure.measure_id).label("measure_id"),
+            col(Proposal.municipality_id).label("municipality_id"),
+            col(Deliberation.result).label("result"),
+            latest_first.label("rank"),
+        )
         .select_from(ProposalMeasure)
         .join(Proposal, col(Proposal.id) == col(ProposalMeasure.proposal_id))
         .join(Deliberation, col(Deliberation.proposal_id) == col(Proposal.id))
         .join(CouncilSession, col(CouncilSession.id) == col(Deliberation.session_id))
         .where(
-            col(ProposalMeasure.measure_id) == measure_id,
-            col(Proposal.municipality_id) == municipality_id,
             col(Deliberation.role) == DeliberationRole.beschliessend.value,
-            col(Deliberation.result).in_(AGREED),
-            ~exists(refused_later),
+            col(Deliberation.result).in_(DECIDING),
+            *only,
         )
+        .subquery("deciding_steps")
+    )
+    return (
+        select(steps.c.measure_id, steps.c.municipality_id)
+        .where(steps.c.rank == 1, steps.c.result.in_(AGREED))
+        .subquery("released")
     )
 
 

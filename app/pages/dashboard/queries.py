@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
 from sqlmodel import Session, col
 
-from app.councils.queries.approvals import agreed
+from app.councils.queries.approvals import released_pairs
 from app.finance.queries.lookups import in_year
 from app.portfolio.models import (
     ActionField,
@@ -190,8 +190,10 @@ def counts_by_municipality(
     over the pairs of measure and municipality serves the status matrix and the open
     decisions."""
     inv = _involvement()
-    released = agreed(inv.c.measure_id, inv.c.municipality_id)  # the council cycle's rule
-    open_decision = case((and_(col(Measure.status).not_in(INACTIVE), ~released), 1), else_=0)
+    released = released_pairs(scope.municipality_id)  # the council cycle's rule
+    open_decision = case(
+        (and_(col(Measure.status).not_in(INACTIVE), released.c.measure_id.is_(None)), 1), else_=0
+    )
     query = (
         select(
             inv.c.municipality_id,
@@ -201,6 +203,13 @@ def counts_by_municipality(
         )
         .select_from(inv)
         .join(Measure, col(Measure.id) == inv.c.measure_id)
+        .outerjoin(
+            released,
+            and_(
+                released.c.measure_id == inv.c.measure_id,
+                released.c.municipality_id == inv.c.municipality_id,
+            ),
+        )
         .where(*_scope_conditions(scope, with_municipality=False))
         .group_by(inv.c.municipality_id, col(Measure.status))
     )

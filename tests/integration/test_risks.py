@@ -388,3 +388,33 @@ def test_an_overdue_review_is_flagged_and_its_calendar_entry_moves_with_its_date
     after = {e.uid: e.day for e in review_events(session, window)}
     assert after[f"risikopruefung-{risk.id}"] == later
     assert "Überprüfung verpasst" not in client.get("/risiken?kommune=erbach&ueberfaellig=1").text
+
+
+def test_each_municipalitys_list_holds_the_risks_of_the_measures_it_leads_or_joins(
+    client: TestClient, session: Session, login: Any
+) -> None:
+    """Computed here from the rows: a measure counts for a municipality when it leads it or
+    takes part; archived measures drop out."""
+    from app.municipalities.models import Municipality
+    from app.portfolio.models import Measure, Participation
+    from app.risks.models import Risk
+
+    login(client, "leser")
+    measures = {m.id: m for m in session.exec(select(Measure)).all()}
+    parts = {(p.measure_id, p.municipality_id) for p in session.exec(select(Participation))}
+    risks = session.exec(select(Risk)).all()
+    assert risks, "the seed has example risks"
+    seen_a_participant = False
+    for town in session.exec(select(Municipality)).all():
+        expected = set()
+        for risk in risks:
+            measure = measures[risk.measure_id]
+            leads = measure.lead_municipality_id == town.id
+            joins = (measure.id, town.id) in parts
+            if (leads or joins) and not measure.archived:
+                expected.add(risk.id)
+                seen_a_participant |= joins and not leads
+        page = client.get(f"/risiken?kommune={town.slug}&status=alle").text
+        listed = {int(n) for n in re.findall(r'<tr id="risiko-(\d+)"', page)}
+        assert listed == expected, town.slug
+    assert seen_a_participant, "some municipality sees a risk of a measure it only joins"

@@ -20,8 +20,8 @@ from app.core.formatting import fmt_date
 from app.councils.queries.approval_summary import approval_summaries, open_decision
 from app.councils.queries.sessions import sessions_for_calendar, upcoming_sessions
 from app.municipalities.models import Municipality
-from app.portfolio.agenda import involving
 from app.portfolio.models import Measure
+from app.portfolio.queries import involving
 
 NEXT_SESSION_DAYS = 28
 HAUPTAMT = frozenset({Role.hauptamt})

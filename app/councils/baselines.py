@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -26,6 +26,7 @@ from app.core.enums import BaselineReason
 from app.councils.models import Baseline, BaselineState
 from app.finance.models import BudgetShare
 from app.portfolio.models import Measure, Milestone, Participation, ProjectPlan
+from app.portfolio.queries import involving
 
 State = dict[str, Any]
 CHUNK = 500
@@ -34,18 +35,6 @@ COMPRESSION = 9
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def involving(municipality_id: int) -> Any:
-    """SQL: the measures a municipality leads or takes part in."""
-    return or_(
-        col(Measure.lead_municipality_id) == municipality_id,
-        col(Measure.id).in_(
-            select(col(Participation.measure_id)).where(
-                col(Participation.municipality_id) == municipality_id
-            )
-        ),
-    )
 
 
 def current_states(session: Session, *, municipality_id: int | None = None) -> dict[int, State]:

@@ -30,8 +30,8 @@ from app.finance.queries.funding import PERIOD_WARNING_DAYS, PROOF_WARNING_DAYS
 from app.finance.queries.lookups import drawn_by_grant
 from app.finance.queries.shares import funding_by_grant
 from app.municipalities.models import Municipality
-from app.portfolio.agenda import involving
 from app.portfolio.models import Measure
+from app.portfolio.queries import involving
 
 # Actual amounts above the approved ones count in this many years back from the current one.
 OVERRUN_YEARS_BACK = 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session, col
 
 from app.core.agenda import AgendaScope, Event, EventQuery, EventSource, Task, TaskSource, Urgency
@@ -21,25 +21,13 @@ from app.core.timeutil import BERLIN, as_aware
 from app.portfolio.models import (
     Measure,
     Milestone,
-    Participation,
     ProjectPlan,
     StatusReport,
     Strategy,
 )
-from app.portfolio.queries import FINAL_STATUSES
+from app.portfolio.queries import FINAL_STATUSES, involving
 
 NEXT_MILESTONE_DAYS = 14
-
-
-def involving(municipality_ids: frozenset[int] | None) -> ColumnElement[bool]:
-    """SQL: ``Measure`` is led by or has a participant among ``municipality_ids`` (None: any)."""
-    if municipality_ids is None:
-        return true()
-    ids = sorted(municipality_ids)
-    participating = select(col(Participation.measure_id)).where(
-        col(Participation.municipality_id).in_(ids)
-    )
-    return or_(col(Measure.lead_municipality_id).in_(ids), col(Measure.id).in_(participating))
 
 
 def _running() -> list[ColumnElement[bool]]:

@@ -7,12 +7,13 @@ queries, paged status reports, and the API's projection of measures.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import ColumnElement, Select, false, func, true, union_all
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
@@ -41,6 +42,40 @@ from app.portfolio.schemas import (
 FINAL_STATUSES = ("abgeschlossen", "verworfen")
 # An active measure without a status report for this many days is flagged.
 REPORT_STALE_DAYS = 90
+
+
+_LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap
+
+
+def involving(municipalities: int | Iterable[int] | None) -> ColumnElement[bool]:
+    """SQL condition on ``Measure``: led by a municipality of ``municipalities`` (one id or
+    several) or with one of them among its participants; None: any measure.
+
+    The one form of this rule for every domain. Written as ``id IN (participations UNION ALL
+    led measures)`` rather than ``lead = x OR EXISTS (…)``: the database then starts from the
+    municipality's few hundred measures (two index lookups) instead of walking a whole table
+    in sort order and testing each row.
+    """
+    if municipalities is None:
+        return true()
+    ids = [municipalities] if isinstance(municipalities, int) else sorted(set(municipalities))
+    if not ids:
+        return false()
+    participant = (
+        col(Participation.municipality_id) == ids[0]
+        if len(ids) == 1
+        else col(Participation.municipality_id).in_(ids)
+    )
+    lead = (
+        col(_LED.lead_municipality_id) == ids[0]
+        if len(ids) == 1
+        else col(_LED.lead_municipality_id).in_(ids)
+    )
+    measures: Any = union_all(
+        select(col(Participation.measure_id)).where(participant),
+        select(col(_LED.id)).where(lead),
+    )
+    return col(Measure.id).in_(measures)
 
 
 def stale_cutoff(on: date) -> datetime:

@@ -13,23 +13,20 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     Select,
     and_,
     case,
     exists,
     func,
     select,
-    union,
 )
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.core.enums import RiskStatus
 from app.core.timeutil import today
 from app.municipalities.models import Municipality
-from app.portfolio.models import ActionField, Measure, Participation
-from app.portfolio.queries import MeasureDetail
+from app.portfolio.models import ActionField, Measure
+from app.portfolio.queries import MeasureDetail, involving
 from app.risks.models import Risk
 from app.risks.scale import HIGH_SCORE, score, severity
 
@@ -60,22 +57,6 @@ def review_overdue(on: date) -> ColumnElement[bool]:
 def has_high_risk() -> ColumnElement[bool]:
     """Condition on ``Measure``: it has an open risk rated "hoch" (the measures list's filter)."""
     return exists().where(col(Risk.measure_id) == col(Measure.id), is_high())
-
-
-def involving(municipality_id: int) -> ColumnElement[bool]:
-    """Condition on ``Measure``: led by or with the participation of the municipality.
-
-    Asked as "among the municipality's measures" (a union of two index lookups): the database
-    then starts from those few measures instead of sorting every risk and testing each.
-    """
-    lead = aliased(Measure)
-    ids: CompoundSelect[tuple[int]] = union(
-        select(col(Participation.measure_id)).where(
-            col(Participation.municipality_id) == municipality_id
-        ),
-        select(col(lead.id)).where(col(lead.lead_municipality_id) == municipality_id),
-    )
-    return col(Measure.id).in_(ids)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, select, union_all
 from sqlmodel import Session, col
 
 from app.councils.queries.approvals import released_pairs
@@ -23,7 +23,7 @@ from app.portfolio.models import (
     ProjectPlan,
     StatusReport,
 )
-from app.portfolio.queries import FINAL_STATUSES
+from app.portfolio.queries import FINAL_STATUSES, involving
 
 INACTIVE = FINAL_STATUSES
 
@@ -63,13 +63,7 @@ def _scope_conditions(scope: Scope, *, with_municipality: bool = True) -> list[C
     """Conditions on ``Measure`` equal to the measures list's filters (``measure_list.queries``)."""
     conditions: list[ColumnElement[bool]] = [col(Measure.archived).is_(False)]
     if with_municipality and scope.municipality_id is not None:
-        takes_part = exists().where(
-            col(Participation.measure_id) == col(Measure.id),
-            col(Participation.municipality_id) == scope.municipality_id,
-        )
-        conditions.append(
-            or_(col(Measure.lead_municipality_id) == scope.municipality_id, takes_part)
-        )
+        conditions.append(involving(scope.municipality_id))
     if scope.field_code:
         conditions.append(
             exists().where(

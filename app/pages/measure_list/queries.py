@@ -15,9 +15,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    union_all,
 )
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.core.paging import page_in_range
@@ -34,14 +32,11 @@ from app.portfolio.models import (
     ActionField,
     Measure,
     Milestone,
-    Participation,
     ProjectPlan,
     StatusReport,
 )
-from app.portfolio.queries import FINAL_STATUSES, stale_cutoff
+from app.portfolio.queries import FINAL_STATUSES, involving, stale_cutoff
 from app.risks.queries import has_high_risk
-
-_LED = aliased(Measure, name="led")  # built once: aliasing a mapped class is not cheap
 
 
 @dataclass(frozen=True)
@@ -112,23 +107,6 @@ def _last_report_subquery() -> Any:
     )
 
 
-def _involving(municipality_id: int) -> ColumnElement[bool]:
-    """Measures the municipality leads or takes part in.
-
-    Written as ``id IN (participations UNION ALL led measures)`` rather than ``lead = x OR
-    EXISTS (...)``: the planner then starts from the municipality's few hundred measures instead
-    of walking the whole table in sort order and filtering.
-    """
-    led = _LED
-    involved: Any = union_all(
-        select(col(Participation.measure_id)).where(
-            col(Participation.municipality_id) == municipality_id
-        ),
-        select(col(led.id)).where(col(led.lead_municipality_id) == municipality_id),
-    )
-    return col(Measure.id).in_(involved)
-
-
 def _slug_id(session: Session, slug: str) -> int | None:
     """The id of the municipality ``slug``; -1 for an unknown slug (nothing matches)."""
     if not slug:
@@ -152,7 +130,7 @@ def _apply_filters(query: Select[Any], flt: MeasureFilter, ids: _Ids) -> Select[
     ):
         return query.where(literal(False))
     if ids.municipality is not None:
-        query = query.where(_involving(ids.municipality))
+        query = query.where(involving(ids.municipality))
     if ids.lead is not None:
         query = query.where(col(Measure.lead_municipality_id) == ids.lead)
     if flt.beschluss == "offen":

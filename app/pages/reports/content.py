@@ -17,7 +17,6 @@ from sqlmodel import Session, col
 from app.accounts.permissions import Principal
 from app.core.enums import DeliberationRole, MeasureStatus, TrafficLight
 from app.core.timeutil import utcnow
-from app.councils.baselines import involving
 from app.councils.changes import Changes
 from app.councils.models import Baseline, CouncilBody, CouncilSession, Deliberation, Proposal
 from app.councils.queries.baselines import changes_since
@@ -25,7 +24,7 @@ from app.finance.queries.budget import BudgetTotals, budget_report
 from app.finance.queries.funding import grant_overviews
 from app.municipalities.models import Municipality
 from app.portfolio.models import ActionField, Measure, Milestone, ProjectPlan, Strategy
-from app.portfolio.queries import action_fields, current_strategy
+from app.portfolio.queries import action_fields, current_strategy, involving
 
 RECENT_DAYS = 365
 

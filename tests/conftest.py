@@ -10,6 +10,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,11 +104,30 @@ def session(connection: Connection) -> Iterator[Session]:
         yield db_session
 
 
-@pytest.fixture
-def app(session: Session):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def _application():  # type: ignore[no-untyped-def]
+    """One application per test process. FastAPI prepares a route's dependencies when an
+    application first routes a request, about half a second for the whole route table: a new
+    application per test would pay it in every test."""
     from app.main import create_app
 
-    application = create_app()
+    return create_app()
+
+
+def bind_to_test_session(application: Any, session: Session) -> None:
+    """Requests of ``application`` work in the test's transaction, with fresh process state."""
+    from app.core.config import get_settings
+    from app.core.downloads import ExportSlots
+    from app.pages.dashboard.cache import PanelCache
+
+    # What the application keeps between requests starts empty in every test. The panel cache
+    # above all: each test's transaction is rolled back, so the next test reaches the same data
+    # generation with other data.
+    settings = get_settings()
+    application.state.panel_cache = PanelCache()
+    application.state.export_slots = ExportSlots(
+        settings.max_concurrent_exports, settings.export_wait_seconds
+    )
 
     def _session() -> Iterator[Session]:
         # Same unit of work as app.core.deps.get_session; commit only releases a savepoint here.
@@ -118,8 +138,16 @@ def app(session: Session):  # type: ignore[no-untyped-def]
             session.rollback()
             raise
 
-    application.dependency_overrides[get_session] = _session
-    return application
+    application.dependency_overrides = {get_session: _session}
+
+
+@pytest.fixture
+def app(session: Session, _application):  # type: ignore[no-untyped-def]
+    """The test process's application, bound to the test's transaction. A test that adds
+    routes builds an application of its own (``create_app`` and :func:`bind_to_test_session`)."""
+    bind_to_test_session(_application, session)
+    yield _application
+    _application.dependency_overrides = {}
 
 
 @pytest.fixture

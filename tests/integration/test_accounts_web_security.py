@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from app.core.errors import StaleVersion
 from app.security import CONTENT_SECURITY_POLICY
@@ -101,8 +102,14 @@ class _Payload(BaseModel):
 
 
 @pytest.fixture
-def test_app(app: FastAPI) -> FastAPI:
-    """The product app plus routes that exist only in this test module."""
+def test_app(session: Session) -> FastAPI:
+    """The product app plus routes that exist only in this test module (an application of its
+    own: the other tests share one)."""
+    from app.main import create_app
+    from tests.conftest import bind_to_test_session
+
+    app = create_app()
+    bind_to_test_session(app, session)
 
     @app.get("/test-only/kaputt")
     def broken() -> None:

@@ -141,22 +141,28 @@ def _database(kind: str, workdir: Path, options: Options) -> Any:
 def warm_up(base: str, token: str, chosen: list[dict[str, Any]], workers: int) -> None:
     """One request per scenario; the cached dashboards every path in every worker.
 
-    The panel cache lives in each worker process, and which worker answers is not ours to
-    choose: each path is asked ``2 × workers`` times, ``workers`` at once. Otherwise a short run
-    of a cached scenario would time the first computation of each path (which the
-    ``…_after_change`` scenarios measure) instead of the cache.
+    The panel cache lives in each worker process, and which worker accepts a connection is the
+    kernel's choice: each path is asked ``4 × workers`` times, each on a connection of its own
+    (``Connection: close``), ``workers`` at once. Otherwise a short run of a cached scenario
+    would time the first computation of each path (which the ``…_after_change`` scenarios
+    measure) instead of the cache. A warm-up answer other than 200 stops the run.
     """
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}", "Connection": "close"}
     with httpx.Client(base_url=base, headers=headers) as client:
         for scenario in chosen:
             if scenario["kind"] == "status_update":
                 continue
             cached = scenario["kind"] == "get" and scenario["name"].startswith("dashboard")
             paths = list(dict.fromkeys(scenario["paths"])) if cached else scenario["paths"][:1]
-            repeats = 2 * workers if cached else 1
+            repeats = 4 * workers if cached else 1
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                for _ in pool.map(lambda path: client.get(path, timeout=120), paths * repeats):
-                    pass
+                for response in pool.map(
+                    lambda path: client.get(path, timeout=120), paths * repeats
+                ):
+                    if response.status_code != 200:
+                        raise RuntimeError(
+                            f"warm-up {response.request.url}: HTTP {response.status_code}"
+                        )
 
 
 def bench_database(

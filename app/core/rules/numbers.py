@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from app.core.formatting import (
@@ -143,7 +143,7 @@ class _Scaled(_Rule):
 class Cents(_Scaled):
     """An amount: integer cents in JSON, German euros (``1.234,56``) in forms; 0 to 1 bn €."""
 
-    le: int = MAX_CENTS
+    le: int = field(default=MAX_CENTS, init=False)  # the bound its message names
     missing: ClassVar[str] = "Bitte einen Betrag angeben (0 ist erlaubt)."
     not_whole: ClassVar[str] = "Bitte einen Betrag in Cent als ganze Zahl angeben."
     negative: ClassVar[str] = "Der Betrag darf nicht negativ sein."
@@ -160,7 +160,7 @@ class Cents(_Scaled):
 class BasisPoints(_Scaled):
     """A share or rate: basis points of 100 % in JSON (3333), per cent in forms (``33,33``)."""
 
-    le: int = 10_000
+    le: int = field(default=10_000, init=False)  # 100 %, as its message says
     missing: ClassVar[str] = "Bitte einen Prozentsatz angeben."
     not_whole: ClassVar[str] = "Bitte einen Anteil in Hundertstel Prozent als ganze Zahl angeben."
     negative: ClassVar[str] = "Der Prozentsatz darf nicht negativ sein."

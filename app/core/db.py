@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, MetaData, Select, UniqueConstraint, event
+from sqlalchemy import Engine, MetaData, Select, Subquery, UniqueConstraint, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declared_attr
@@ -142,6 +142,14 @@ class Versioned:
 
 
 VersionedRow = TypeVar("VersionedRow", bound=Versioned)
+
+
+def newest_per(id_column: Any, key: Any, order: tuple[Any, ...], where: Any) -> Subquery:
+    """``(id, rank)`` of the rows matching ``where``, numbered within each ``key`` from the
+    newest (``order``: descending columns, ending in a unique one). Join it on ``id`` and keep
+    ``rank <= n`` for the newest ``n`` of each key, in one query on both databases."""
+    rank = func.row_number().over(partition_by=key, order_by=order)
+    return select(id_column.label("id"), rank.label("rank")).where(where).subquery()
 
 
 def for_edit(statement: Select[Any]) -> Select[Any]:

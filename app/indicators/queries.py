@@ -12,6 +12,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.accounts.permissions import Principal
+from app.core.db import newest_per
 from app.core.enums import Role
 from app.core.errors import NotFound
 from app.indicators.chart import TrendChart, trend_chart
@@ -105,23 +106,16 @@ def _attach_values(session: Session, cards: Sequence[Card]) -> None:
     by_id = {int(card.indicator.id or 0): card for card in cards}
     if not by_id:
         return
-    newest = (
-        select(
-            col(IndicatorValue.id).label("value_id"),
-            func.row_number()
-            .over(
-                partition_by=col(IndicatorValue.indicator_id),
-                order_by=(col(IndicatorValue.measured_on).desc(), col(IndicatorValue.id).desc()),
-            )
-            .label("rank"),
-        )
-        .where(col(IndicatorValue.indicator_id).in_(by_id))
-        .subquery()
+    newest = newest_per(
+        col(IndicatorValue.id),
+        col(IndicatorValue.indicator_id),
+        (col(IndicatorValue.measured_on).desc(), col(IndicatorValue.id).desc()),
+        col(IndicatorValue.indicator_id).in_(by_id),
     )
     found: dict[int, list[IndicatorValue]] = defaultdict(list)
     for value in session.execute(
         select(IndicatorValue)
-        .join(newest, newest.c.value_id == col(IndicatorValue.id))
+        .join(newest, newest.c.id == col(IndicatorValue.id))
         .where(newest.c.rank <= VALUES_ON_CARD)
         .order_by(col(IndicatorValue.measured_on), col(IndicatorValue.id))
     ).scalars():

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, false, func, true, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from app.core.db import newest_per
 from app.core.errors import NotFound
 from app.core.paging import page_in_range
 from app.core.rules import is_measure_code, shown
@@ -142,18 +143,11 @@ def latest_reports(session: Session, measure_ids: Sequence[int]) -> dict[int, St
             .limit(1)
         ).first()
         return {} if newest is None else {newest.measure_id: newest}
-    ranked = (
-        select(
-            col(StatusReport.id).label("id"),
-            func.row_number()
-            .over(
-                partition_by=col(StatusReport.measure_id),
-                order_by=(col(StatusReport.reported_at).desc(), col(StatusReport.id).desc()),
-            )
-            .label("rank"),
-        )
-        .where(col(StatusReport.measure_id).in_(measure_ids))
-        .subquery()
+    ranked = newest_per(
+        col(StatusReport.id),
+        col(StatusReport.measure_id),
+        (col(StatusReport.reported_at).desc(), col(StatusReport.id).desc()),
+        col(StatusReport.measure_id).in_(measure_ids),
     )
     reports = session.exec(
         select(StatusReport)

@@ -112,8 +112,16 @@ class _Scaled(_Rule):
     negative: ClassVar[str] = "Der Wert darf nicht negativ sein."
     description: ClassVar[str] = ""
 
-    def read_text(self, text: str) -> int:  # pragma: no cover - overridden
+    def parse_text(self, text: str) -> int:  # pragma: no cover - overridden
+        """The form's German text as a whole number of steps; ValueError with a German
+        message when it is none."""
         raise NotImplementedError
+
+    def read_text(self, text: str) -> int:
+        try:
+            return self.parse_text(text)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
 
     def too_large(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -149,8 +157,8 @@ class Cents(_Scaled):
     negative: ClassVar[str] = "Der Betrag darf nicht negativ sein."
     description: ClassVar[str] = "Betrag in Cent"
 
-    def read_text(self, text: str) -> int:
-        return money_text_to_cents(text)
+    def parse_text(self, text: str) -> int:
+        return parse_money(text)
 
     def too_large(self) -> str:
         return "Der Betrag darf höchstens 1.000.000.000,00 € betragen."
@@ -166,11 +174,8 @@ class BasisPoints(_Scaled):
     negative: ClassVar[str] = "Der Prozentsatz darf nicht negativ sein."
     description: ClassVar[str] = "Hundertstel Prozent (10000 = 100 %)"
 
-    def read_text(self, text: str) -> int:
-        try:
-            return parse_percent_bp(text)
-        except ValueError as exc:
-            raise _fail(str(exc)) from None
+    def parse_text(self, text: str) -> int:
+        return parse_percent_bp(text)
 
     def too_large(self) -> str:
         return "Der Prozentsatz darf höchstens 100 % betragen."
@@ -185,11 +190,8 @@ class Hundredths(_Scaled):
     not_whole: ClassVar[str] = "Bitte den Wert in Hundertstel der Einheit als ganze Zahl angeben."
     description: ClassVar[str] = "Hundertstel der Einheit (6250 = 62,5)"
 
-    def read_text(self, text: str) -> int:
-        try:
-            return parse_hundredths(text)
-        except ValueError as exc:
-            raise _fail(str(exc)) from None
+    def parse_text(self, text: str) -> int:
+        return parse_hundredths(text)
 
     def too_large(self) -> str:
         return f"Der Wert darf höchstens {fmt_hundredths(self.le)} betragen."
